@@ -1,0 +1,1 @@
+"""The recipe domain: pure Python, standard library only."""
