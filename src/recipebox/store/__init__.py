@@ -25,7 +25,7 @@ def open_store(url: str, **options: Any) -> Store:
     target = BACKENDS.get(scheme)
     if target is None or "://" not in url:
         known = ", ".join(sorted(BACKENDS))
-        raise Invalid(f"unknown database URL scheme {scheme!r} in {url!r}; use one of: {known}")
+        raise Invalid(f"unknown database URL scheme {scheme!r}; use one of: {known}")
     module_name, _, factory = target.partition(":")
     backend = getattr(importlib.import_module(module_name), factory)
     store: Store = backend(url, **options)
