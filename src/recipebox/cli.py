@@ -28,7 +28,13 @@ def _progress(total: int, desc: str) -> Callable[[int], None]:
     from tqdm import tqdm  # noqa: PLC0415 - only long commands show progress
 
     bar = tqdm(total=total, desc=desc, unit=" recipes", file=sys.stderr, leave=True)
-    return bar.update
+
+    def advance(count: int) -> None:
+        bar.update(count)
+        if bar.n >= total:
+            bar.close()
+
+    return advance
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from typing import TypeVar
 
 from recipebox.domain.errors import NotFound
 from recipebox.domain.recipes import Recipe
+from recipebox.domain.users import Identity
 from recipebox.store.protocol import Store
 
 T = TypeVar("T")
@@ -23,7 +24,7 @@ def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 def load_demo(store: Store) -> int:
     """Add the demo recipes that are not there yet; return how many were added."""
-    from recipebox.seed.demo import demo_recipes  # noqa: PLC0415 - parses 40 recipes
+    from recipebox.seed.demo import demo_recipes  # noqa: PLC0415 - parses the demo recipes
 
     recipes = demo_recipes()
     existing = store.get_recipes(recipe.id for recipe in recipes)
@@ -53,3 +54,39 @@ def find_recipe(store: Store, ref: str) -> Recipe:
         return store.find_recipe_by_title(ref)
     except NotFound:
         raise NotFound(f"no recipe with id or title {ref!r}") from None
+
+
+def seed_synthetic(
+    store: Store,
+    n: int,
+    *,
+    users: int = 100,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Write `n` synthetic recipes, `users` local users and their Zipf-popular selections.
+
+    Deterministic for a given seed; running it again replaces the same records.
+    """
+    from recipebox.domain import records  # noqa: PLC0415
+    from recipebox.seed import synthetic  # noqa: PLC0415
+    from recipebox.services.people import LOCAL_PROVIDER  # noqa: PLC0415
+
+    written = add_in_batches(store, synthetic.synthetic_recipes(n, seed=seed), progress)
+    people = synthetic.synthetic_users(users, seed=seed)
+    ids = synthetic.synthetic_recipe_ids(n, seed=seed)
+    selections = [
+        records.selection_to_record(user_id, selection)
+        for user_id, selection in synthetic.synthetic_selections(people, ids, seed=seed)
+    ]
+    store.load(
+        {
+            "users": [records.user_to_record(user) for user in people],
+            "identities": [
+                records.identity_to_record(Identity(LOCAL_PROVIDER, user.name, user.id))
+                for user in people
+            ],
+            "selections": selections,
+        }
+    )
+    return {"recipes": written, "users": len(people), "selections": len(selections)}
