@@ -431,3 +431,13 @@ def test_every_input_line_is_in_exactly_one_output_line(
     outputs = [source.text for line in shopping.lines for source in line.sources]
     assert Counter(outputs) == Counter(inputs)
     assert len({line.key for line in shopping.lines}) == shopping.total
+
+
+def test_long_unparsed_lines_get_keys_that_fit_storage() -> None:
+    from recipebox.domain.shopping import MAX_KEY, line_key
+
+    long_food = "a very long unparsed line " * 20
+    key = line_key(long_food, "any")
+    assert len(key) == MAX_KEY
+    assert key != line_key(long_food + "x", "any")
+    assert line_key("flour", "mass") == "flour|mass"

@@ -20,6 +20,7 @@ text names. Recipe foods among the pantry staples go to `staples` ("check you ha
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -57,6 +58,18 @@ _FOREIGN_UNIT: dict[tuple[str, System], str] = {
 # bought by the bunch are fresh ("a handful of coriander" is leaves, not the ground spice).
 _CONTAINERS = frozenset({"can", "jar"})
 _FRESH = frozenset({"bunch", "handful", "sprig"})
+
+
+MAX_KEY = 200
+
+
+def line_key(food: str, dimension: str) -> str:
+    """The stable key of a merged line; long ones (unparsed text) end in a digest to fit storage."""
+    key = f"{food}|{dimension}"
+    if len(key) <= MAX_KEY:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return f"{key[: MAX_KEY - 17]}#{digest}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,7 +358,7 @@ def _line(
         aisle = "pantry"
     elif unit in _FRESH and aisle == "spices":
         aisle = "produce"
-    key = f"{total.food}|{total.dimension}"
+    key = line_key(total.food, total.dimension)
     most = None if quantity is None else quantity.high or quantity.low
     return ShoppingLine(
         key=key,
