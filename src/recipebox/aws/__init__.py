@@ -1,0 +1,1 @@
+"""AWS Lambda: the Lambda event <-> WSGI adapter, the entry points and the local emulator."""
