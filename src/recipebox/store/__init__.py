@@ -16,6 +16,7 @@ BACKENDS: dict[str, str] = {
     "mariadb": "recipebox.store.sql:SqlStore",
     "postgresql": "recipebox.store.sql:SqlStore",
     "postgres": "recipebox.store.sql:SqlStore",
+    "dynamodb": "recipebox.store.dynamodb:DynamoStore",
 }
 
 

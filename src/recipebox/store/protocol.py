@@ -114,7 +114,7 @@ class Store(Protocol):
     def set_staples(self, user_id: str, staples: Iterable[str]) -> None: ...
 
     def shopping_data(self, user_id: str) -> ShoppingData:
-        """Everything the user's shopping list is computed from, in as few round trips as possible."""
+        """Everything the user's shopping list is computed from, in the fewest round trips."""
 
     # --- access tokens ------------------------------------------------------------
     def add_token(self, token: AccessToken) -> AccessToken: ...
@@ -130,4 +130,4 @@ class Store(Protocol):
         """Yield every record of entity `kind` (one of ENTITY_KINDS) as a JSON-ready dict."""
 
     def load(self, records: dict[str, list[dict[str, Any]]]) -> None:
-        """Write records from `dump` in one transaction: all or nothing; existing ids are replaced."""
+        """Write records from `dump` all or nothing; records with existing ids replace them."""
