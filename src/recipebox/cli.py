@@ -25,7 +25,7 @@ def _store(args: argparse.Namespace, *, local: bool = False) -> Store:
 
 
 def _progress(total: int, desc: str) -> Callable[[int], None]:
-    from tqdm import tqdm  # noqa: PLC0415 - only long commands show progress
+    from tqdm import tqdm  # lazy: only long commands show progress
 
     bar = tqdm(total=total, desc=desc, unit=" recipes", file=sys.stderr, leave=True)
 
@@ -38,7 +38,7 @@ def _progress(total: int, desc: str) -> Callable[[int], None]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from recipebox.web.server import serve  # noqa: PLC0415
+    from recipebox.web.server import serve
 
     serve(host=args.host, port=args.port)
     return 0
@@ -52,7 +52,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    from recipebox.services import seeding  # noqa: PLC0415
+    from recipebox.services import seeding
 
     store = _store(args, local=True)
     store.upgrade()
@@ -73,7 +73,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from recipebox.services.transfer import export_file  # noqa: PLC0415
+    from recipebox.services.transfer import export_file
 
     counts = export_file(_store(args, local=True), Path(args.file))
     print(f"exported to {args.file}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
@@ -81,7 +81,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from recipebox.services.transfer import import_file  # noqa: PLC0415
+    from recipebox.services.transfer import import_file
 
     store = _store(args, local=True)
     store.upgrade()
@@ -91,8 +91,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_select(args: argparse.Namespace) -> int:
-    from recipebox.services.people import local_user  # noqa: PLC0415
-    from recipebox.services.seeding import find_recipe  # noqa: PLC0415
+    from recipebox.services.people import local_user
+    from recipebox.services.seeding import find_recipe
 
     store = _store(args, local=True)
     user = local_user(store, args.user)
@@ -107,9 +107,9 @@ def cmd_select(args: argparse.Namespace) -> int:
 
 
 def cmd_shopping_list(args: argparse.Namespace) -> int:
-    from recipebox.domain.shopping import build_shopping_list  # noqa: PLC0415
-    from recipebox.services.people import local_user  # noqa: PLC0415
-    from recipebox.services.text import render_shopping_list  # noqa: PLC0415
+    from recipebox.domain.shopping import build_shopping_list
+    from recipebox.services.people import local_user
+    from recipebox.services.text import render_shopping_list
 
     store = _store(args, local=True)
     user = local_user(store, args.user, create=False)

@@ -13,7 +13,7 @@ _TRUE = {"1", "true", "yes", "on"}
 
 def default_data_dir() -> Path:
     """The per-user data folder (e.g. ~/.local/share/recipebox on Linux)."""
-    from platformdirs import user_data_path  # noqa: PLC0415 - only the local server needs it
+    from platformdirs import user_data_path  # lazy: only the local server needs it
 
     return user_data_path("recipebox", appauthor=False)
 

@@ -24,7 +24,7 @@ def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 def load_demo(store: Store) -> int:
     """Add the demo recipes that are not there yet; return how many were added."""
-    from recipebox.seed.demo import demo_recipes  # noqa: PLC0415 - parses the demo recipes
+    from recipebox.seed.demo import demo_recipes  # lazy: parses the demo recipes
 
     recipes = demo_recipes()
     existing = store.get_recipes(recipe.id for recipe in recipes)
@@ -68,9 +68,9 @@ def seed_synthetic(
 
     Deterministic for a given seed; running it again replaces the same records.
     """
-    from recipebox.domain import records  # noqa: PLC0415
-    from recipebox.seed import synthetic  # noqa: PLC0415
-    from recipebox.services.people import LOCAL_PROVIDER  # noqa: PLC0415
+    from recipebox.domain import records
+    from recipebox.seed import synthetic
+    from recipebox.services.people import LOCAL_PROVIDER
 
     written = add_in_batches(store, synthetic.synthetic_recipes(n, seed=seed), progress)
     people = synthetic.synthetic_users(users, seed=seed)

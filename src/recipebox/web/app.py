@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Any
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
 
 from recipebox.config import Settings
 from recipebox.store import open_store
 from recipebox.store.protocol import Store
-from recipebox.web import api, browse, health
+from recipebox.web import account, api, auth_views, browse, health, lists, recipes
+from recipebox.web.auth import current_user
+from recipebox.web.errors import register_errors
+from recipebox.web.importing import TIMEOUT_SECONDS
 from recipebox.web.security import init_security
 
 log = logging.getLogger("recipebox")
 STORE_KEY = "recipebox.store"
+
+
+def _page_context() -> dict[str, Any]:
+    """What every page may use: the signed-in user (or None) and this page's path for `next`."""
+    try:
+        me = current_user()
+    except HTTPException:  # a revoked token while rendering an error page
+        me = None
+    return {"me": me, "current_path": request.full_path.rstrip("?")}
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
@@ -30,10 +44,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         SECRET_KEY=settings.secret_key or secrets.token_hex(32),
         RECIPEBOX=settings,
         MAX_CONTENT_LENGTH=1024 * 1024,
+        SIGNIN_PROVIDERS=[],  # OAuth providers (a later issue) are config entries listed here
+        IMPORT_TIMEOUT=TIMEOUT_SECONDS,
+        IMPORT_ALLOW_PRIVATE=False,
     )
     app.extensions[STORE_KEY] = store or open_store(settings.database_url, pool=settings.db_pool)
     init_security(app, trusted_proxies=settings.trusted_proxies)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(browse.bp)
+    app.context_processor(_page_context)
+    for blueprint in (health.bp, browse.bp, recipes.bp, lists.bp, auth_views.bp, account.bp):
+        app.register_blueprint(blueprint)
+    register_errors(app)
     api.register(app)
     return app

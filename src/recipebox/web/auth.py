@@ -22,7 +22,7 @@ P = ParamSpec("P")
 R = TypeVar("R", bound=ResponseReturnValue)
 
 SESSION_USER = "uid"
-TOKEN_PREFIX = "rbx_"
+TOKEN_PREFIX = "rbx_"  # noqa: S105 - a public prefix, not a secret
 
 
 def hash_token(secret: str) -> str:

@@ -1,27 +1,45 @@
-"""Browse and search recipes."""
+"""Browse and search recipes: cards, full-text search, popular tags, pagination."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
+from recipebox.web.auth import current_user
 from recipebox.web.context import get_store
 
 bp = Blueprint("browse", __name__)
 PER_PAGE = 24
+POPULAR_TAGS = 14
+QUERY_MAX = 200
 
 
 @bp.get("/")
 def index() -> ResponseReturnValue:
-    """Recipe cards: search, tag filter, pagination."""
-    query = request.args.get("q", "").strip()[:200]
-    tag = request.args.get("tag") or None
+    """Recipe cards: `?q=` search, `?tag=` filter, `?mine=1` your own, `?page=`."""
+    store = get_store()
+    user = current_user()
+    query = request.args.get("q", "").strip()[:QUERY_MAX]
+    tag = request.args.get("tag", "").strip() or None
+    mine = user is not None and request.args.get("mine") == "1"
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    results = get_store().search_recipes(query, tag=tag, page=page, per_page=PER_PAGE)
-    return render_template("index.html", results=results, query=query, tag=tag)
-
-
-@bp.get("/recipes/<recipe_id>")
-def recipe(recipe_id: str) -> ResponseReturnValue:
-    """One recipe with its ingredients and steps."""
-    return render_template("recipe.html", recipe=get_store().get_recipe(recipe_id))
+    results = store.search_recipes(
+        query,
+        tag=tag,
+        owner_id=user.id if mine and user is not None else None,
+        page=page,
+        per_page=PER_PAGE,
+    )
+    selected = {s.recipe_id: s.servings for s in store.selections(user.id)} if user else {}
+    popular = store.tags(limit=POPULAR_TAGS)
+    if tag and tag not in {name for name, _ in popular}:
+        popular.insert(0, (tag, results.total if not query and not mine else 0))
+    return render_template(
+        "index.html",
+        results=results,
+        query=query,
+        tag=tag,
+        mine=mine,
+        popular_tags=popular,
+        selected=selected,
+    )

@@ -58,7 +58,7 @@ def init_security(app: Flask, *, trusted_proxies: int = 0) -> None:
     app.before_request(_protect_csrf)
     app.after_request(_add_headers)
     if trusted_proxies > 0:
-        from werkzeug.middleware.proxy_fix import ProxyFix  # noqa: PLC0415
+        from werkzeug.middleware.proxy_fix import ProxyFix  # only behind proxies
 
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app,

@@ -15,7 +15,7 @@ log = logging.getLogger("recipebox")
 
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Prepare the database (migrate, demo recipes on first start) and serve until interrupted."""
-    import waitress  # noqa: PLC0415 - the Lambda path never serves HTTP itself
+    import waitress  # the Lambda path never serves HTTP itself
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     settings = Settings.from_env(local_server=True)
