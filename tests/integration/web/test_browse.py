@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from conftest import Visitor
+from visitors import Visitor
+
 from recipebox.domain.recipes import Recipe
 from recipebox.store.sql import SqlStore
 

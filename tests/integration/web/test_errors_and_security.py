@@ -7,8 +7,8 @@ from typing import NoReturn
 
 import pytest
 from flask import Flask
+from visitors import Visitor
 
-from conftest import Visitor
 from recipebox.domain.errors import Conflict, Invalid, NotFound, StorageUnavailable
 from recipebox.domain.recipes import Recipe
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from visitors import Visitor
 
-from conftest import Visitor
 from recipebox.domain.foods import display_name, food_key
 from recipebox.domain.recipes import Recipe
 from recipebox.store.sql import SqlStore

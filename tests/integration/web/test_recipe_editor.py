@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from visitors import Visitor
 
-from conftest import Visitor
 from recipebox.domain.quantity import Quantity
 from recipebox.domain.recipes import Recipe
 from recipebox.store.sql import SqlStore

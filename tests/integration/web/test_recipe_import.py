@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from visitors import Visitor
 
-from conftest import Visitor
 from recipebox.store.sql import SqlStore
 from recipebox.web.importing import (
     ImportedRecipe,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import Visitor
+from visitors import Visitor
+
 from recipebox.domain.recipes import Recipe
 from recipebox.store.sql import SqlStore
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import Visitor
+from visitors import Visitor
+
 from recipebox.domain.recipes import Recipe
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from visitors import Visitor
 
-from conftest import Visitor
 from recipebox.config import Settings
 from recipebox.services.people import local_user
 from recipebox.store.sql import SqlStore
