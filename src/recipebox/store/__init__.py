@@ -17,6 +17,9 @@ BACKENDS: dict[str, str] = {
     "postgresql": "recipebox.store.sql:SqlStore",
     "postgres": "recipebox.store.sql:SqlStore",
     "dynamodb": "recipebox.store.dynamodb:DynamoStore",
+    # The data function on AWS Lambda, and the local data server (remote+http://127.0.0.1:PORT).
+    "lambda": "recipebox.store.remote:open_remote",
+    "remote": "recipebox.store.remote:open_remote",
 }
 
 

@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 
 from recipebox.domain.recipes import Recipe
 from recipebox.domain.units import UNITS, format_quantity
+from recipebox.store.remote.batch import batch
 from recipebox.web.amounts import shown_lines
 from recipebox.web.auth import current_user, login_required, require_user
 from recipebox.web.context import get_store
@@ -41,13 +42,15 @@ def _servings(recipe: Recipe) -> int:
 @bp.get("/<recipe_id>")
 def view(recipe_id: str) -> ResponseReturnValue:
     """The recipe at `?servings=N`, amounts in the chosen units."""
-    store = get_store()
-    recipe = store.get_recipe(recipe_id)
-    servings = _servings(recipe)
     user = current_user()
+    reads = batch(get_store())  # one request (Lambda invoke) when storage is remote
+    found = reads.get_recipe(recipe_id)
+    picked = reads.selections(user.id) if user is not None else None
+    recipe = found.value
+    servings = _servings(recipe)
     selection = None
-    if user is not None:
-        selection = next((s for s in store.selections(user.id) if s.recipe_id == recipe.id), None)
+    if picked is not None:
+        selection = next((s for s in picked.value if s.recipe_id == recipe.id), None)
     return render_template(
         "recipe.html",
         recipe=recipe,
