@@ -9,6 +9,22 @@ from pathlib import Path
 
 PREFIX = "RECIPEBOX_"
 _TRUE = {"1", "true", "yes", "on"}
+OAUTH_PREFIX = "OAUTH_"
+# The settings of one sign-in provider: RECIPEBOX_OAUTH_<NAME>_<FIELD>, FIELD one of these.
+OAUTH_FIELDS = (
+    "CLIENT_SECRET",
+    "DISCOVERY_URL",
+    "AUTHORIZE_URL",
+    "USERINFO_URL",
+    "API_BASE_URL",
+    "CLIENT_ID",
+    "TOKEN_URL",
+    "ISSUER",
+    "LABEL",
+    "SCOPE",
+    "KIND",
+)
+DEFAULT_OAUTH_TIMEOUT = 5.0
 
 
 def default_data_dir() -> Path:
@@ -23,6 +39,50 @@ def default_database_url(data_dir: Path) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class OAuthClientSettings:
+    """One external sign-in provider, from its `RECIPEBOX_OAUTH_<NAME>_*` variables.
+
+    Values are as configured ("" when unset); `recipebox.web.oauth` fills the defaults of the
+    provider's kind and rejects incomplete entries.
+    """
+
+    name: str
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    kind: str = ""
+    label: str = ""
+    scope: str = ""
+    discovery_url: str = ""
+    issuer: str = ""
+    authorize_url: str = ""
+    token_url: str = ""
+    userinfo_url: str = ""
+    api_base_url: str = ""
+
+
+def oauth_clients(env: Mapping[str, str]) -> tuple[OAuthClientSettings, ...]:
+    """Every `RECIPEBOX_OAUTH_<NAME>_<FIELD>` group in `env`, sorted by name.
+
+    NAME is lower-cased with `_` turned into `-`: RECIPEBOX_OAUTH_MY_IDP_CLIENT_ID belongs to
+    the provider "my-idp" (its routes are /auth/login/my-idp and /auth/callback/my-idp).
+    """
+    groups: dict[str, dict[str, str]] = {}
+    for key, value in env.items():
+        rest = key.removeprefix(PREFIX + OAUTH_PREFIX)
+        if rest == key:
+            continue
+        for suffix in OAUTH_FIELDS:
+            name = rest.removesuffix("_" + suffix)
+            if name != rest and name:
+                groups.setdefault(name.lower().replace("_", "-"), {})[suffix.lower()] = value
+                break
+    return tuple(
+        OAuthClientSettings(name=name, **{k: v.strip() for k, v in fields.items()})
+        for name, fields in sorted(groups.items())
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything configurable. Secrets (secret_key, database passwords) never appear in logs."""
 
@@ -33,6 +93,10 @@ class Settings:
     base_path: str = ""
     db_pool: str = "server"
     trusted_proxies: int = 0
+    local_server: bool = False
+    public_url: str = ""
+    oauth_timeout: float = DEFAULT_OAUTH_TIMEOUT
+    oauth_providers: tuple[OAuthClientSettings, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -46,6 +110,8 @@ class Settings:
 
         `local_server` is True for `recipebox serve`: the database then defaults to SQLite in
         the per-user data folder and the development sign-in defaults to on.
+        `public_url` (RECIPEBOX_PUBLIC_URL) pins the external URL of the site's root, e.g.
+        https://abc.execute-api.eu-west-1.amazonaws.com/dev, for OAuth callback URLs.
         """
         env = os.environ if environ is None else environ
 
@@ -69,5 +135,9 @@ class Settings:
             base_path=get("BASE_PATH").rstrip("/"),
             db_pool=get("DB_POOL", "lambda" if on_lambda else "server"),
             trusted_proxies=int(get("TRUSTED_PROXIES", "0") or 0),
+            local_server=local_server,
+            public_url=get("PUBLIC_URL").strip().rstrip("/"),
+            oauth_timeout=float(get("OAUTH_TIMEOUT") or DEFAULT_OAUTH_TIMEOUT),
+            oauth_providers=oauth_clients(env),
             extra={k[len(PREFIX) :]: v for k, v in env.items() if k.startswith(PREFIX)},
         )

@@ -16,6 +16,7 @@ from recipebox.web import account, api, auth_views, browse, health, lists, recip
 from recipebox.web.auth import current_user
 from recipebox.web.errors import register_errors
 from recipebox.web.importing import TIMEOUT_SECONDS
+from recipebox.web.oauth import init_oauth
 from recipebox.web.security import init_security
 
 log = logging.getLogger("recipebox")
@@ -39,12 +40,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             "RECIPEBOX_SECRET_KEY is not set: refusing to start in production mode "
             "(set it, or RECIPEBOX_PRODUCTION=0 for local development)"
         )
+    if settings.dev_login and not settings.local_server:
+        log.warning(
+            "WARNING: the development sign-in is ON (RECIPEBOX_DEV_LOGIN) outside `recipebox "
+            "serve`: anyone can sign in as any user by typing a name. Unset it unless this is "
+            "a test or a local emulator."
+        )
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key or secrets.token_hex(32),
         RECIPEBOX=settings,
         MAX_CONTENT_LENGTH=1024 * 1024,
-        SIGNIN_PROVIDERS=[],  # OAuth providers (a later issue) are config entries listed here
+        SIGNIN_PROVIDERS=[],  # filled by init_oauth from the RECIPEBOX_OAUTH_* entries
         IMPORT_TIMEOUT=TIMEOUT_SECONDS,
         IMPORT_ALLOW_PRIVATE=False,
     )
@@ -53,6 +60,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.context_processor(_page_context)
     for blueprint in (health.bp, browse.bp, recipes.bp, lists.bp, auth_views.bp, account.bp):
         app.register_blueprint(blueprint)
+    init_oauth(app, settings)
     register_errors(app)
     api.register(app)
     return app

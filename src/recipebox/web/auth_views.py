@@ -1,7 +1,7 @@
 """Sign-in page, the development sign-in and sign-out.
 
-External sign-in providers (OAuth) are configuration entries: `create_app` puts them in
-`app.config["SIGNIN_PROVIDERS"]` and the sign-in page lists them; there are none yet.
+External sign-in providers (OAuth) are configuration entries: `recipebox.web.oauth` puts them
+in `app.config["SIGNIN_PROVIDERS"]` and the sign-in page lists them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ NAME_MAX = 40
 
 @dataclass(frozen=True, slots=True)
 class SignInProvider:
-    """A configured external sign-in: `key` names its routes, `label` is shown on the button."""
+    """A configured external sign-in: `key` names its routes, `label` is shown on the button.
+
+    `url` is a path under the app's root (the page adds the root, e.g. an API Gateway stage).
+    """
 
     key: str
     label: str
