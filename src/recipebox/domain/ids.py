@@ -1,4 +1,4 @@
-"""Application-generated ids: ULIDs (time-ordered, 26 chars), so data moves between backends unchanged.
+"""Application-generated ids: ULIDs (time-ordered, 26 chars), so data moves between backends.
 
 Written by hand: a ULID is 48 bits of milliseconds plus 80 random bits in Crockford base32,
 a dozen lines; no dependency is worth it, and the domain stays standard-library only.

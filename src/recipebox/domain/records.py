@@ -1,4 +1,4 @@
-"""Plain JSON-ready records for every entity: the one format of export files, copy-data and remote calls."""
+"""JSON-ready records for every entity: the one format of exports, copy-data and remote calls."""
 
 from __future__ import annotations
 
