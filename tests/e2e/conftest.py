@@ -22,8 +22,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -85,18 +85,22 @@ def _tail(log: Path, lines: int = 30) -> str:
 
 
 @contextmanager
-def running_site(kind: str, data_dir: Path) -> Iterator[Site]:
-    """Start one kind of server in a subprocess, wait for /healthz, stop it afterwards."""
+def running_site(kind: str, data_dir: Path, env: Mapping[str, str] | None = None) -> Iterator[Site]:
+    """Start one kind of server in a subprocess, wait for /healthz, stop it afterwards.
+
+    `env` adds variables to the server's environment (``RECIPEBOX_OAUTH_*``, say).
+    """
     command, root = SERVERS[kind]
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RECIPEBOX_")}
-    env.update(RECIPEBOX_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
-    env.pop("AWS_LAMBDA_FUNCTION_NAME", None)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("RECIPEBOX_")}
+    environ.update(RECIPEBOX_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+    environ.update(env or {})
+    environ.pop("AWS_LAMBDA_FUNCTION_NAME", None)
     log = data_dir / "server.log"
     site = Site(kind=kind, url=f"http://127.0.0.1:{port}{root}", log=log)
     argv = [sys.executable, "-m", "recipebox.cli", *command, "--port", str(port)]
     with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(argv, env=environ, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not _healthy(site.at("/healthz")):
@@ -130,6 +134,12 @@ def lambda_rest_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]
 def lambda_http_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     with running_site("lambda-http", tmp_path_factory.mktemp("lambda-http")) as site:
         yield site
+
+
+@pytest.fixture(scope="session")
+def start_site() -> Callable[..., AbstractContextManager[Site]]:
+    """`running_site` for tests that need their own server: `with start_site(kind, dir, env)`."""
+    return running_site
 
 
 SITE_FIXTURES = {
