@@ -42,12 +42,12 @@ def read_export(path: Path) -> dict[str, list[dict[str, Any]]]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Invalid(f"{path}: not a JSON export file ({exc})") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise Invalid(f"{path}: not a recipebox export (missing \"format\": \"{FORMAT}\")")
+        raise Invalid(f'{path}: not a recipebox export (missing "format": "{FORMAT}")')
     if document.get("version") != VERSION:
         raise Invalid(f"{path}: unsupported export version {document.get('version')!r}")
     records = document.get("records")
     if not isinstance(records, dict):
-        raise Invalid(f"{path}: \"records\" must be an object")
+        raise Invalid(f'{path}: "records" must be an object')
     unknown = set(records) - set(ENTITY_KINDS)
     if unknown:
         raise Invalid(f"{path}: unknown record kinds: {', '.join(sorted(unknown))}")
