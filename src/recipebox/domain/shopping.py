@@ -406,11 +406,13 @@ def _readable(
     """
     quantity = Quantity(Fraction(*low), None if high is None else Fraction(*high))
     if system is None:  # a count or a countable unit, written as it is
+        # A shop sells whole onions, cloves and cans: show what to buy, keep the exact need.
+        shown = _whole(quantity) if dimension not in _VAGUE_UNITS else quantity
         if dimension == "count":
-            return quantity, None, format_quantity(quantity)
+            return quantity, None, format_quantity(shown)
         if dimension not in UNITS:
-            return quantity, dimension, f"{format_quantity(quantity)} {dimension}"
-        return quantity, dimension, format_amount(quantity, dimension)
+            return quantity, dimension, f"{format_quantity(shown)} {dimension}"
+        return quantity, dimension, format_amount(shown, dimension)
     unit = best_unit(quantity.low, dimension, system)
     if not converted:
         quantity = convert(quantity, _BASE_UNIT[dimension], unit)
@@ -420,6 +422,31 @@ def _readable(
     foreign = _FOREIGN_UNIT[(dimension, system)]
     written = format_amount(convert(quantity, _BASE_UNIT[dimension], foreign), foreign, system)
     return convert(quantity, _BASE_UNIT[dimension], unit), unit, written
+
+
+# Countable units nobody buys whole: a pinch of salt stays "⅛ pinch" rather than "1 pinch".
+_VAGUE_UNITS = frozenset(
+    {
+        "pinch",
+        "dash",
+        "handful",
+        "drop",
+        "splash",
+        "knob",
+        "scoop",
+        "sprig",
+        "leaf",
+        "inch",
+        "strip",
+        "slice",
+    }
+)
+
+
+def _whole(quantity: Quantity) -> Quantity:
+    """Round up to whole items (2 ⅛ onions -> 3), ranges too."""
+    high = None if quantity.high is None else Fraction(math.ceil(quantity.high))
+    return Quantity(Fraction(math.ceil(quantity.low)), high)
 
 
 def _item_line(item: ListItem) -> ShoppingLine:

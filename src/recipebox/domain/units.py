@@ -215,11 +215,14 @@ def _significant(value: Fraction, digits: int) -> Fraction:
 
 
 def _decimal_round(value: Fraction) -> Fraction:
-    """Round a metric amount: 2 decimals under ten, 1 under a hundred, whole numbers above;
-    a positive amount keeps at least 1 significant digit ("0.004 g", never "0 g")."""
-    if value >= 100:
+    """Round a metric amount: 2 decimals under ten, whole numbers above ("33 g", not "33.3 g")
+    unless one exact decimal under a hundred was written ("12.5 g"); a positive amount keeps at
+    least 1 significant digit ("0.004 g", never "0 g")."""
+    if value >= 10:
+        if value < 100 and (value * 10).denominator == 1:
+            return value
         return _round_half_up(value, Fraction(1))
-    rounded = _round_half_up(value, Fraction(1, 10) if value >= 10 else Fraction(1, 100))
+    rounded = _round_half_up(value, Fraction(1, 100))
     return rounded or (_significant(value, 1) if value > 0 else rounded)
 
 
