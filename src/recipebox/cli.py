@@ -123,6 +123,25 @@ def cmd_shopping_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lambda_serve(args: argparse.Namespace) -> int:
+    from recipebox.aws.emulator.local import serve
+
+    try:
+        serve(
+            args.shape,
+            stage=args.stage,
+            base_path=args.base_path,
+            multi_value=args.multi_value,
+            host=args.host,
+            port=args.port,
+            handler=args.function,
+            database_url=args.database_url,
+        )
+    except ValueError as exc:  # options that do not fit the front door
+        raise RecipeboxError(str(exc)) from None
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="recipebox", description="Recipes and one merged shopping list."
@@ -162,6 +181,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True, help="local user name (created if needed)")
     p.add_argument("recipe", help="recipe id or exact title")
     p.add_argument("--servings", type=int, help="servings wanted (default: the recipe's)")
+
+    aws = sub.add_parser("lambda", help="AWS Lambda: the local emulator")
+    aws_sub = aws.add_subparsers(dest="lambda_command", required=True, metavar="COMMAND")
+    help_text = "serve the Lambda handler locally behind an emulated front door"
+    p = aws_sub.add_parser("serve", help=help_text, description=help_text)
+    p.set_defaults(handler=cmd_lambda_serve)
+    p.add_argument(
+        "--shape",
+        choices=["rest", "http", "url", "alb"],
+        default="rest",
+        help="REST API, HTTP API (payload 2.0), Function URL or ALB (default: rest)",
+    )
+    p.add_argument(
+        "--stage", help="API Gateway stage (default: dev; an HTTP API also takes $default)"
+    )
+    p.add_argument("--base-path", help="custom domain base-path mapping (or ALB path prefix)")
+    p.add_argument("--multi-value", action="store_true", help="ALB multi-value headers")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--handler",
+        dest="function",
+        metavar="MODULE:FUNCTION",
+        default="recipebox.aws.handlers:web",
+        help="module:function to invoke (default: recipebox.aws.handlers:web)",
+    )
 
     p = command("shopping-list", cmd_shopping_list, "print a user's merged shopping list")
     p.add_argument("--user", required=True)

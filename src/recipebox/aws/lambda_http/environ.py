@@ -186,8 +186,19 @@ def _headers(headers: Mapping[str, str] | None) -> Environ:
 
 def _multi_headers(headers: Mapping[str, list[str]]) -> Environ:
     """Return the environ entries of multi-value headers."""
-    environ: Environ = {}
     keys = _KEYS
+    try:
+        # The usual case, in one pass: one value per name, names seen before, ASCII values.
+        environ = {keys[name]: values[0] for name, values in headers.items() if len(values) == 1}
+        if (
+            len(environ) == len(headers)
+            and _DROP not in environ
+            and "".join(environ.values()).isascii()
+        ):
+            return environ
+    except KeyError:
+        pass
+    environ = {}
     for name, values in headers.items():
         key = keys.get(name) or _key(name)
         if key is _DROP or not values:
@@ -251,10 +262,16 @@ def _complete(
     environ["CONTENT_LENGTH"] = str(len(body))
     environ["wsgi.input"] = BytesIO(body)
     environ["wsgi.errors"] = sys.stderr
+    # The rightmost entry of X-Forwarded-* is the one the nearest proxy added (_last, inline).
     proto = environ.get("HTTP_X_FORWARDED_PROTO")
-    scheme = environ["wsgi.url_scheme"] = _last(proto) if proto else scheme
+    if proto:
+        scheme = proto.rpartition(",")[2].strip() if "," in proto else proto
+    environ["wsgi.url_scheme"] = scheme
     port = environ.get("HTTP_X_FORWARDED_PORT")
-    environ["SERVER_PORT"] = _last(port) if port else ("443" if scheme == "https" else "80")
+    if port:
+        environ["SERVER_PORT"] = port.rpartition(",")[2].strip() if "," in port else port
+    else:
+        environ["SERVER_PORT"] = "443" if scheme == "https" else "80"
     server = environ.get("HTTP_HOST") or (host if isinstance(host, str) and host else "localhost")
     if ":" in server and not server.endswith("]"):  # drop a port, keep an IPv6 literal
         server = server.rpartition(":")[0]

@@ -116,10 +116,9 @@ def run_app(app: WSGIApplication, environ: Environ) -> tuple[str, Headers, bytes
     response = WsgiResponse()
     result = app(environ, response.start_response)
     try:
+        # Appends as it iterates, so chunks given to write() meanwhile keep their order.
         chunks = response.chunks
-        for chunk in result:
-            if chunk:
-                chunks.append(chunk)
+        chunks.extend(result)
     finally:
         close = getattr(result, "close", None)
         if close is not None:
@@ -147,13 +146,9 @@ def _compressed(value: str) -> bool:
     return value.strip().lower() not in ("", "identity")
 
 
-def _bound(text: str, b64: bool, body: bytes, header_chars: int) -> int:
-    """Return an upper bound of the serialised result's size.
-
-    The runtime serialises with json.dumps: escaping makes one byte of text at most 6
-    characters (``\\u0000``) and leaves base64 as long as it is.
-    """
-    return (len(text) if b64 else 6 * len(body)) + 6 * header_chars + 1024
+# Each builder also returns an upper bound of the serialised result's size: the runtime
+# serialises with json.dumps, where escaping makes one byte of text at most 6 characters
+# ("\u0000") and leaves base64 as long as it is; 1024 covers the keys and punctuation.
 
 
 def v2_result(
@@ -184,7 +179,7 @@ def v2_result(
         "body": text,
         "isBase64Encoded": b64,
     }
-    return result, _bound(text, b64, body, chars)
+    return result, (len(text) if b64 else 6 * len(body)) + 6 * chars + 1024
 
 
 @cache
@@ -245,7 +240,7 @@ def v1_result(
     text, b64 = encode_body(body, content_type, encoded, is_text)
     result["body"] = text
     result["isBase64Encoded"] = b64
-    return result, _bound(text, b64, body, chars)
+    return result, (len(text) if b64 else 6 * len(body)) + 6 * chars + 1024
 
 
 def alb_result(
