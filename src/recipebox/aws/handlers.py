@@ -1,4 +1,5 @@
-"""AWS Lambda entry points: ``web`` serves the site behind any HTTP front door.
+"""AWS Lambda entry points: ``web`` serves the site behind any HTTP front door; ``data`` serves
+the storage interface to it in the split topology (``recipebox.store.remote`` protocol).
 
 Importing this module is cheap on purpose (no Flask, no SQLAlchemy): the settings, the storage
 (its engine) and the app are built on the first invocation and kept for the container's life,
@@ -54,7 +55,17 @@ if TYPE_CHECKING:
 
     from recipebox.store.protocol import Store
 
-__all__ = ["COMMANDS", "COMMAND_KEY", "Container", "container", "reset", "run_command", "web"]
+__all__ = [
+    "COMMANDS",
+    "COMMAND_KEY",
+    "DATA_COMMANDS",
+    "Container",
+    "container",
+    "data",
+    "reset",
+    "run_command",
+    "web",
+]
 
 log = logging.getLogger("recipebox.aws.handlers")
 
@@ -158,6 +169,21 @@ def web(event: Any, context: Any) -> Result:
     return current.http()(event, context)
 
 
+def data(event: Any, context: Any) -> Result:
+    """Serve one data-protocol request (the split topology's in-VPC function), or a command.
+
+    Only ever invoked through the Lambda API (IAM: lambda:InvokeFunction on this function),
+    never exposed over HTTP. Its storage is built once per container, like ``web``'s.
+    """
+    current = _container
+    current.invocations += 1
+    if isinstance(event, dict) and (COMMAND_KEY in event or is_schedule(event)):
+        return run_command(event, current, DATA_COMMANDS)
+    from recipebox.store.remote.server import handle  # small, pure
+
+    return handle(current.store(), event)
+
+
 def is_schedule(event: Mapping[str, Any]) -> bool:
     """Whether event is an EventBridge scheduled event (a warm-up ping)."""
     return event.get("source") == "aws.events" and event.get("detail-type") == "Scheduled Event"
@@ -199,14 +225,31 @@ COMMANDS: dict[str, Callable[[Container], Result]] = {
 }
 
 
-def run_command(event: Mapping[str, Any], current: Container | None = None) -> Result:
-    """Run the management command an event names, from COMMANDS only; see the module."""
+def _data_warmup(current: Container) -> Result:
+    cold = current.invocations <= 1
+    current.store()  # builds the storage object; opens no connection
+    return {"cold": cold, "invocations": current.invocations}
+
+
+# The data function has no web app: its warm-up builds only the storage.
+DATA_COMMANDS: dict[str, Callable[[Container], Result]] = {
+    **{name: command for name, command in COMMANDS.items() if name != WARMUP},
+    WARMUP: _data_warmup,
+}
+
+
+def run_command(
+    event: Mapping[str, Any],
+    current: Container | None = None,
+    commands: Mapping[str, Callable[[Container], Result]] = COMMANDS,
+) -> Result:
+    """Run the management command an event names, from `commands` only; see the module."""
     current = current or _container
     name = WARMUP if COMMAND_KEY not in event and is_schedule(event) else event[COMMAND_KEY]
-    command = COMMANDS.get(name) if isinstance(name, str) else None
+    command = commands.get(name) if isinstance(name, str) else None
     if command is None:
         shown = repr(name) if len(repr(name)) <= 60 else repr(name)[:57] + "..."
-        error = f"unknown command {shown}; allowed: {', '.join(sorted(COMMANDS))}"
+        error = f"unknown command {shown}; allowed: {', '.join(sorted(commands))}"
         log.warning("refused: %s", error)
         return {"ok": False, "error": error}
     started = time.perf_counter()

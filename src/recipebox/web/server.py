@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from recipebox.config import Settings
-from recipebox.services.seeding import load_demo
-from recipebox.store import open_store
+from recipebox.services.local import prepare_local_store
 from recipebox.web.app import create_app
-
-log = logging.getLogger("recipebox")
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -18,15 +14,15 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     import waitress  # the Lambda path never serves HTTP itself
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = Settings.from_env(local_server=True)
-    if settings.database_url.startswith("sqlite:///"):
-        db_path = Path(settings.database_url.removeprefix("sqlite:///"))
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-    store = open_store(settings.database_url, pool=settings.db_pool)
-    store.upgrade()
-    if store.count_recipes() == 0:
-        log.info("first start: loaded %d demo recipes", load_demo(store))
+    store = prepare_local_store(settings)
     app = create_app(settings, store=store)
-    print(f"recipebox is running at http://{host}:{port}/  (storage: {store.check()})", flush=True)
+    server = waitress.create_server(app, host=host, port=port, threads=8, ident="recipebox")
+    url = f"http://{host}:{server.effective_port}/"
+    print(f"recipebox is running at {url}  (storage: {store.check()})", flush=True)
     print("press Ctrl+C to stop", flush=True)
-    waitress.serve(app, host=host, port=port, threads=8, ident="recipebox")
+    try:
+        server.run()
+    finally:
+        store.close()
