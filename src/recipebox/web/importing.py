@@ -162,7 +162,13 @@ def _ingredient_text(scraper: Any) -> list[str]:
 
 def recipe_from_html(html: str, url: str) -> ImportedRecipe:
     """Read the schema.org Recipe (JSON-LD or microdata) of a page; ImportFailed if none."""
-    from recipe_scrapers import scrape_html  # imported here: ~0.8 s, only imports need it
+    try:
+        from recipe_scrapers import scrape_html  # imported here: ~0.8 s, only imports need it
+    except ModuleNotFoundError:  # a Lambda package built --without import (saves ~7 MiB)
+        raise ImportFailed(
+            "Importing from a web address is not installed on this server "
+            "(it needs recipebox's 'import' extra)."
+        ) from None
 
     try:
         scraper = scrape_html(html, org_url=url, supported_only=False)

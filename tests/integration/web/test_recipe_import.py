@@ -231,3 +231,13 @@ def test_import_refuses_local_addresses_by_default(alice: Visitor, site: str) ->
     response = alice.post("/recipes/import", {"url": f"{site}/lasagne.html"})
     assert response.status_code == 400
     assert "only public sites can be imported" in alice.text(response)
+
+
+def test_import_without_the_import_extra_explains_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from recipebox.web.importing import ImportFailed, recipe_from_html
+
+    monkeypatch.setitem(sys.modules, "recipe_scrapers", None)  # as if not installed
+    with pytest.raises(ImportFailed, match="needs recipebox's 'import' extra"):
+        recipe_from_html("<html></html>", "https://example.com/r")
