@@ -142,6 +142,47 @@ def cmd_lambda_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy_data(args: argparse.Namespace) -> int:
+    from recipebox.services.copy import copy_data
+    from recipebox.store import open_store
+
+    source, target = open_store(args.source), open_store(args.target)
+    if args.upgrade:
+        target.upgrade()
+    from tqdm import tqdm  # lazy: only long commands show progress
+
+    with tqdm(desc="copying", unit=" records", file=sys.stderr) as bar:
+
+        def progress(kind: str, count: int) -> None:
+            bar.set_postfix_str(kind)
+            bar.update(count)
+
+        try:
+            report = copy_data(source, target, progress)
+        finally:
+            source.close()
+            target.close()
+    print(f"{'kind':<12} {'records':>9} {'written':>9}  checksum (sha256, both sides)")
+    for row in report.kinds:
+        print(f"{row.kind:<12} {row.count:>9} {row.written:>9}  {row.checksum}")
+    print(f"verified: {report.count} records, {report.written} written")
+    return 0
+
+
+def cmd_data_serve(args: argparse.Namespace) -> int:
+    from recipebox.services.local import prepare_local_store
+    from recipebox.store.remote.local import serve_data
+
+    store = prepare_local_store(
+        Settings.from_env(local_server=True)
+        if not args.database_url
+        else Settings(database_url=args.database_url)
+    )
+    print(f"data server at remote+http://{args.host}:{args.port} (development only)", flush=True)
+    serve_data(store, args.host, args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="recipebox", description="Recipes and one merged shopping list."
@@ -207,6 +248,26 @@ def build_parser() -> argparse.ArgumentParser:
         default="recipebox.aws.handlers:web",
         help="module:function to invoke (default: recipebox.aws.handlers:web)",
     )
+
+    help_text = "serve the storage to a web function over the data protocol (local split topology)"
+    p = aws_sub.add_parser("serve-data", help=help_text, description=help_text)
+    p.set_defaults(handler=cmd_data_serve)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+
+    p = command("copy-data", cmd_copy_data, "copy everything between two storage backends")
+    p.add_argument("--from", dest="source", required=True, metavar="URL")
+    p.add_argument("--to", dest="target", required=True, metavar="URL")
+    p.add_argument(
+        "--no-upgrade",
+        dest="upgrade",
+        action="store_false",
+        help="do not create/migrate the target's schema first",
+    )
+
+    from recipebox.deploy.commands import add_commands  # package, template, policy, deploy
+
+    add_commands(sub)
 
     p = command("shopping-list", cmd_shopping_list, "print a user's merged shopping list")
     p.add_argument("--user", required=True)

@@ -101,12 +101,22 @@ class CheckTarget:
 Check = Callable[[CheckTarget], tuple[bool, str] | None]
 
 
+_NETWORK_FAILURES = ("can't connect", "timed out", "connection refused", "unreachable")
+
+
 def check_storage(target: CheckTarget) -> tuple[bool, str]:
     """The storage answers and its schema is current."""
     try:
         return True, target.store().check()
     except RecipeboxError as exc:
-        return False, str(exc)
+        detail = str(exc)
+    if target.in_vpc and any(text in detail.lower() for text in _NETWORK_FAILURES):
+        detail += (
+            ". From a VPC, the database's security group must admit this function's (the "
+            "split and vpc-nat templates add that rule) and the function's subnets must "
+            "route to the database's"
+        )
+    return False, detail
 
 
 def check_secret_key(target: CheckTarget) -> tuple[bool, str]:
