@@ -21,6 +21,7 @@ from recipebox.aws.events import REST_HOST, alb_event, function_url_event, http_
 from recipebox.aws.lambda_http import UnsupportedEvent
 from recipebox.services.seeding import load_demo
 from recipebox.store.sql import SqlStore
+from recipebox.store.sql.schema import SCHEMA_VERSION
 
 SECRET = "test-secret-key-that-must-never-be-logged"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -200,7 +201,7 @@ def test_db_upgrade_then_seed_demo_on_an_empty_database(lambda_env: dict[str, st
     upgraded = handlers.web({"recipebox": "db-upgrade"}, None)
     assert upgraded["ok"] is True
     assert upgraded["command"] == "db-upgrade"
-    assert upgraded["storage"].endswith("(schema 0001)")
+    assert upgraded["storage"].endswith(f"(schema {SCHEMA_VERSION})")
     assert handlers.web({"recipebox": "seed-demo"}, None) == {
         "ok": True,
         "command": "seed-demo",
