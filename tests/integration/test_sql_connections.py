@@ -17,6 +17,7 @@ from recipebox.domain.errors import StorageUnavailable
 from recipebox.domain.lists import ListItem
 from recipebox.domain.users import User
 from recipebox.store.sql import SqlStore
+from recipebox.store.sql.schema import SCHEMA_VERSION
 
 SERVERS = [
     pytest.param("mariadb", id="mariadb", marks=pytest.mark.mariadb),
@@ -65,7 +66,7 @@ def test_store_reconnects_after_the_server_ended_its_connection(
         assert end_server_sessions(admin, url) == 1
         time.sleep(0.2)  # let the server finish closing the socket
         assert store.count_recipes() == 0
-        assert store.check().endswith("(schema 0001)")
+        assert store.check().endswith(f"(schema {SCHEMA_VERSION})")
     finally:
         store.close()
 

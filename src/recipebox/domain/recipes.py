@@ -83,12 +83,17 @@ class RecipeSummary:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of recipe summaries; `total` counts every match."""
+    """One page of recipe summaries; `total` counts every match.
+
+    With `total_is_estimate`, `total` is a lower bound ("1,000+"): a full-text query matched
+    more recipes than the store counts exactly.
+    """
 
     items: tuple[RecipeSummary, ...]
     total: int
     page: int
     per_page: int
+    total_is_estimate: bool = False
 
     @property
     def pages(self) -> int:

@@ -142,6 +142,7 @@ def _page_to_record(page: Page) -> Record:
     return {
         "items": [_summary_to_record(item) for item in page.items],
         "total": page.total,
+        "total_is_estimate": page.total_is_estimate,
         "page": page.page,
         "per_page": page.per_page,
     }
@@ -153,6 +154,7 @@ def _page_from_record(rec: Record) -> Page:
         total=INT.decode(rec["total"]),
         page=INT.decode(rec["page"]),
         per_page=INT.decode(rec["per_page"]),
+        total_is_estimate=rec.get("total_is_estimate") is True,
     )
 
 

@@ -25,6 +25,7 @@ from recipebox.domain import records as rec
 from recipebox.domain.errors import Invalid
 from recipebox.store.protocol import ENTITY_KINDS
 from recipebox.store.sql import rows
+from recipebox.store.sql.counts import Counts
 from recipebox.store.sql.rows import AnyRow
 from recipebox.store.sql.schema import (
     AccessTokenRow,
@@ -36,7 +37,7 @@ from recipebox.store.sql.schema import (
     StaplesRow,
     UserRow,
 )
-from recipebox.store.sql.writes import BATCH_SIZE, upsert, write_recipes
+from recipebox.store.sql.writes import BATCH_SIZE, refresh_statistics, save_recipes, upsert
 
 Record = dict[str, Any]
 Values = dict[str, Any]
@@ -51,7 +52,7 @@ class Kind:
     keys: tuple[str, ...]
     columns: tuple[InstrumentedAttribute[Any], ...]
     to_record: Callable[[AnyRow], Record]
-    to_values: Callable[[Record], Values] | None  # None: written by `write_recipes`
+    to_values: Callable[[Record], Values] | None  # None: written by `save_recipes`
 
     @property
     def key_columns(self) -> list[sa.Column[Any]]:
@@ -163,17 +164,20 @@ def load(conn: sa.Connection, records: dict[str, list[Record]]) -> None:
     """Upsert `records` (kind -> list) on `conn`, parents first; Invalid on a bad record."""
     for name in records:
         _kind(name)
+    counts = Counts()
     for name in ENTITY_KINDS:
         kind = KINDS[name]
         iterator = enumerate(records.get(name, ()))
         while batch := list(islice(iterator, BATCH_SIZE)):
             if kind.to_values is None:  # recipes: with their search rows and tags
                 recipes = _convert(name, batch, rec.recipe_from_record, lambda r: r.id)
-                write_recipes(conn, recipes, replace=True)
+                save_recipes(conn, recipes, counts)
                 continue
             values = _convert(name, batch, kind.to_values, partial(_key_of, kind.keys))
             update = [column for column in values[0] if column not in kind.keys]
             conn.execute(upsert(conn.dialect.name, kind.table, kind.keys, update), values)
+    counts.apply(conn)
+    refresh_statistics(conn, len(records.get("recipes", ())))
 
 
 def _key_of(keys: tuple[str, ...], values: Values) -> tuple[Any, ...]:

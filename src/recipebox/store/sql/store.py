@@ -12,7 +12,8 @@ from recipebox.domain.errors import Conflict, Invalid, NotFound
 from recipebox.domain.lists import ListItem, Selection, ShoppingData
 from recipebox.domain.recipes import Page, Recipe
 from recipebox.domain.users import AccessToken, Identity, User
-from recipebox.store.sql import bulk
+from recipebox.store.sql import bulk, writes
+from recipebox.store.sql.counts import Counts, popular_tags, recipe_total
 from recipebox.store.sql.database import Database, Pool
 from recipebox.store.sql.rows import (
     IDENTITY_COLUMNS,
@@ -40,13 +41,12 @@ from recipebox.store.sql.schema import (
     IdentityRow,
     ListItemRow,
     RecipeRow,
-    RecipeTagRow,
     SelectionRow,
     StaplesRow,
     UserRow,
 )
 from recipebox.store.sql.search import find
-from recipebox.store.sql.writes import BATCH_SIZE, upsert, write_recipes
+from recipebox.store.sql.writes import BATCH_SIZE, upsert
 
 
 class SqlStore:
@@ -79,10 +79,13 @@ class SqlStore:
     def add_recipes(self, recipes: Iterable[Recipe]) -> int:
         written = 0
         iterator = iter(recipes)
+        counts = Counts()
         with self.db.write() as conn:
             while batch := list(islice(iterator, BATCH_SIZE)):
-                write_recipes(conn, batch, replace=False)
+                writes.insert_recipes(conn, batch, counts)
                 written += len(batch)
+            counts.apply(conn)
+            writes.refresh_statistics(conn, written)
         return written
 
     def get_recipe(self, recipe_id: str) -> Recipe:
@@ -112,19 +115,20 @@ class SqlStore:
         raise NotFound(f"no recipe titled {title!r}")
 
     def update_recipe(self, recipe: Recipe) -> Recipe:
-        exists = sa.select(RecipeRow.id).where(RecipeRow.id == recipe.id).with_for_update()
+        counts = Counts()
         with self.db.write() as conn:
-            if conn.scalar(exists) is None:
+            if conn.scalar(writes.lock_recipes([recipe.id])) is None:
                 raise NotFound(f"no recipe {recipe.id}")
-            write_recipes(conn, [recipe], replace=True)
+            writes.replace_recipes(conn, [recipe], counts)
+            counts.apply(conn)
         return recipe
 
     def delete_recipe(self, recipe_id: str) -> None:
+        counts = Counts()
         with self.db.write() as conn:
-            # Tags and selections go with it: ON DELETE CASCADE.
-            result = conn.execute(sa.delete(RecipeRow).where(RecipeRow.id == recipe_id))
-            if result.rowcount == 0:
+            if not writes.delete_recipe(conn, recipe_id, counts):
                 raise NotFound(f"no recipe {recipe_id}")
+            counts.apply(conn)
 
     def search_recipes(
         self,
@@ -139,30 +143,20 @@ class SqlStore:
             raise Invalid("page and per_page start at 1")
         offset = (page - 1) * per_page
         with self.db.read() as conn:
-            ids, total = find(
-                conn, query, tag=tag, owner_id=owner_id, offset=offset, limit=per_page
-            )
-            summaries = sa.select(*SUMMARY_COLUMNS).where(RecipeRow.id.in_(ids))
-            found = (
-                {row.id: summary_from_row(row) for row in conn.execute(summaries)} if ids else {}
-            )
-        items = tuple(found[recipe_id] for recipe_id in ids if recipe_id in found)
-        return Page(items=items, total=total, page=page, per_page=per_page)
+            hits = find(conn, query, tag=tag, owner_id=owner_id, offset=offset, limit=per_page)
+            summaries = sa.select(*SUMMARY_COLUMNS).where(RecipeRow.id.in_(hits.ids))
+            rows = conn.execute(summaries).all() if hits.ids else []
+        found = {row.id: summary_from_row(row) for row in rows}
+        items = tuple(found[recipe_id] for recipe_id in hits.ids if recipe_id in found)
+        return Page(items, hits.total, page, per_page, total_is_estimate=hits.estimate)
 
     def count_recipes(self) -> int:
         with self.db.read() as conn:
-            return conn.scalar(sa.select(sa.func.count()).select_from(RecipeRow)) or 0
+            return recipe_total(conn)
 
     def tags(self, limit: int = 50) -> list[tuple[str, int]]:
-        uses = sa.func.count().label("uses")
-        query = (
-            sa.select(RecipeTagRow.tag, uses)
-            .group_by(RecipeTagRow.tag)
-            .order_by(uses.desc(), RecipeTagRow.tag)
-            .limit(limit)
-        )
         with self.db.read() as conn:
-            return [(row.tag, row.uses) for row in conn.execute(query)]
+            return popular_tags(conn, limit)
 
     # --- users and sign-in identities ----------------------------------------------
     def get_user(self, user_id: str) -> User:

@@ -81,6 +81,7 @@ def page_payload(page: Page) -> Payload:
     return {
         "items": [summary_payload(item) for item in page.items],
         "total": page.total,
+        "total_is_estimate": page.total_is_estimate,
         "page": page.page,
         "per_page": page.per_page,
         "pages": page.pages,

@@ -155,7 +155,11 @@ COMPONENT_SCHEMAS: dict[str, Schema] = {
     "Page": obj(
         "One page of search results.",
         items=array(ref("RecipeSummary")),
-        total=INTEGER | {"description": "Every match, on all pages."},
+        total=INTEGER | {"description": "Every match, on all pages (a lower bound if estimated)."},
+        total_is_estimate={
+            "type": "boolean",
+            "description": "true when a very common query's total was capped (e.g. 1,000+).",
+        },
         page=INTEGER,
         per_page=INTEGER,
         pages=INTEGER,
