@@ -17,12 +17,12 @@ Accents are folded on both sides ("creme" finds "Crème").
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from recipebox.domain import search as common
 from recipebox.domain.recipes import Recipe
 from recipebox.store.dynamodb import codec
 from recipebox.store.dynamodb.keys import (
@@ -40,18 +40,8 @@ from recipebox.store.dynamodb.keys import (
 
 TITLE_WEIGHT, DESCRIPTION_WEIGHT, OTHER_WEIGHT = 10, 2, 1
 PREFIX_LENGTH = 3  # shorter query words match whole words only
-MAX_QUERY_WORDS = 12
 MAX_WORDS = 300  # distinct words indexed per recipe (title words first): bounds the write cost
 MAX_WORD_LENGTH = 64
-_WORD = re.compile(r"[^\W_]+")
-
-# Never searched for (as in recipebox.store.sql.search): InnoDB's default stopwords and the
-# query operators of the SQL engines, so every backend answers "lemon OR tart" alike.
-_STOPWORDS = """
-    a about an are as at be by com de en for from how i in is it la of on or that the this to
-    und was what when where who will with www and but near nor not than then
-"""
-STOPWORDS = frozenset(_STOPWORDS.split())
 
 
 def _fold(word: str) -> str:
@@ -61,13 +51,13 @@ def _fold(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The indexed words of `text`: lower case, accents folded, in order (with repeats)."""
-    return [_fold(w) for w in _WORD.findall(text.lower())]
+    return [_fold(w) for w in common.WORD.findall(text.lower())]
 
 
 def query_words(query: str) -> list[str]:
     """The distinct words of a user's query that must all match, in order."""
-    found = [w for w in dict.fromkeys(_WORD.findall(query.lower())) if w not in STOPWORDS]
-    return list(dict.fromkeys(_fold(w) for w in found))[:MAX_QUERY_WORDS]
+    found = common.query_words(query, limit=None)
+    return list(dict.fromkeys(_fold(w) for w in found))[: common.MAX_QUERY_WORDS]
 
 
 def word_partition(word: str) -> str:

@@ -33,7 +33,6 @@ read from `counts.py`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -41,20 +40,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
 
+from recipebox.domain.search import query_words
 from recipebox.store.sql.counts import recipe_total, tag_total
 from recipebox.store.sql.schema import RecipeRow, RecipeSearchRow, RecipeTagRow
 
-MAX_WORDS = 12
 PREFIX_MIN_LENGTH = 3
 RANK_WINDOW = 1000
 
-# Words never searched for: InnoDB's default stopwords (it cannot find them, see above) and
-# the query operators of the engines, so every engine answers "lemon OR tart" alike.
-_STOPWORDS = """
-    a about an are as at be by com de en for from how i in is it la of on or that the this to
-    und was what when where who will with www and but near nor not than then
-"""
-STOPWORDS = frozenset(_STOPWORDS.split())
 
 # InnoDB indexes words of innodb_ft_min_token_size (3) to innodb_ft_max_token_size (84)
 # characters only; its defaults, fixed at server start.
@@ -63,8 +55,7 @@ INNODB_TOKEN_SIZES = range(3, 85)
 
 def words(query: str) -> list[str]:
     """The distinct lower-case words of a user's query, in order, without stopwords."""
-    found = re.findall(r"[^\W_]+", query.lower())
-    return [word for word in dict.fromkeys(found) if word not in STOPWORDS][:MAX_WORDS]
+    return query_words(query)
 
 
 @dataclass(frozen=True, slots=True)
