@@ -25,6 +25,7 @@ OAUTH_FIELDS = (
     "KIND",
 )
 DEFAULT_OAUTH_TIMEOUT = 5.0
+DEFAULT_PAGE_CACHE_SECONDS = 2.0  # signed-out pages; see web/pagecache.py
 
 
 def default_data_dir() -> Path:
@@ -96,6 +97,7 @@ class Settings:
     local_server: bool = False
     public_url: str = ""
     oauth_timeout: float = DEFAULT_OAUTH_TIMEOUT
+    page_cache_seconds: float = DEFAULT_PAGE_CACHE_SECONDS
     oauth_providers: tuple[OAuthClientSettings, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -138,6 +140,7 @@ class Settings:
             local_server=local_server,
             public_url=get("PUBLIC_URL").strip().rstrip("/"),
             oauth_timeout=float(get("OAUTH_TIMEOUT") or DEFAULT_OAUTH_TIMEOUT),
+            page_cache_seconds=float(get("PAGE_CACHE_SECONDS") or DEFAULT_PAGE_CACHE_SECONDS),
             oauth_providers=oauth_clients(env),
             extra={k[len(PREFIX) :]: v for k, v in env.items() if k.startswith(PREFIX)},
         )

@@ -17,6 +17,7 @@ from recipebox.web.auth import current_user
 from recipebox.web.errors import register_errors
 from recipebox.web.importing import TIMEOUT_SECONDS
 from recipebox.web.oauth import init_oauth
+from recipebox.web.pagecache import init_page_cache
 from recipebox.web.security import init_security
 
 log = logging.getLogger("recipebox")
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.extensions[STORE_KEY] = store or open_store(settings.database_url, pool=settings.db_pool)
     init_security(app, trusted_proxies=settings.trusted_proxies)
+    init_page_cache(app, settings.page_cache_seconds)
     app.context_processor(_page_context)
     for blueprint in (health.bp, browse.bp, recipes.bp, lists.bp, auth_views.bp, account.bp):
         app.register_blueprint(blueprint)

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from recipebox.store.remote.batch import batch
 from recipebox.web.auth import current_user
 from recipebox.web.context import get_store
+from recipebox.web.pagecache import visitor_page
 
 bp = Blueprint("browse", __name__)
 PER_PAGE = 24
@@ -16,6 +17,7 @@ QUERY_MAX = 200
 
 
 @bp.get("/")
+@visitor_page
 def index() -> ResponseReturnValue:
     """Recipe cards: `?q=` search, `?tag=` filter, `?mine=1` your own, `?page=`."""
     store = get_store()

@@ -26,6 +26,7 @@ from recipebox.web.importing import (
     fetch_page,
     recipe_from_html,
 )
+from recipebox.web.pagecache import visitor_page
 from recipebox.web.preferences import UNITS_CHOICES, units_choice, units_system
 from recipebox.web.recipe_form import SERVINGS_MAX, SERVINGS_MIN, RecipeForm
 
@@ -40,6 +41,7 @@ def _servings(recipe: Recipe) -> int:
 
 
 @bp.get("/<recipe_id>")
+@visitor_page
 def view(recipe_id: str) -> ResponseReturnValue:
     """The recipe at `?servings=N`, amounts in the chosen units."""
     user = current_user()

@@ -45,7 +45,9 @@ def test_servings_rescale_the_amounts(anon: Visitor, bolognese: Recipe) -> None:
     assert base[:3] == ["2 tbsp", "100 g", "1"]
     doubled = anon.get(f"/recipes/{bolognese.id}?servings=12")
     assert amounts(doubled.text)[:3] == ["4 tbsp", "200 g", "2"]
-    assert 'name="servings" value="12"' in doubled.text
+    assert re.search(r'<input id="servings" name="servings"[^>]* value="12">', doubled.text)
+    # Signed out, "+ Add to my list" leads to the sign-in page and back to these servings.
+    assert f"/auth/signin?next=/recipes/{bolognese.id}?servings%3D12" in doubled.text
     assert "1000 g beef mince" in anon.text(doubled)
 
 
@@ -64,7 +66,7 @@ def test_amounts_carry_scaling_data_for_the_script(anon: Visitor, bolognese: Rec
 def test_out_of_range_servings_fall_back_to_the_recipe(anon: Visitor, bolognese: Recipe) -> None:
     for asked in ("0", "101", "lots"):
         page = anon.get(f"/recipes/{bolognese.id}?servings={asked}")
-        assert 'name="servings" value="6"' in page.text
+        assert re.search(r'<input id="servings" name="servings"[^>]* value="6">', page.text)
 
 
 def test_units_toggle_converts_and_is_remembered(anon: Visitor, bolognese: Recipe) -> None:
@@ -90,7 +92,10 @@ def test_unknown_recipe_is_a_404_page(anon: Visitor) -> None:
 def test_anonymous_sees_no_owner_actions(anon: Visitor, bolognese: Recipe) -> None:
     page = anon.get(f"/recipes/{bolognese.id}")
     assert f"/recipes/{bolognese.id}/edit" not in page.text
-    assert f'action="/list/recipes/{bolognese.id}"' in page.text
+    # Adding asks a signed-out visitor to sign in first, with a link (no form, no CSRF token).
+    assert f'href="/auth/signin?next=/recipes/{bolognese.id}"' in page.text
+    assert f'action="/list/recipes/{bolognese.id}"' not in page.text
+    assert "csrf" not in page.text
 
 
 def test_shows_source_link(alice: Visitor) -> None:
