@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,7 +15,8 @@ class Quantity:
     high: Fraction | None = None
 
     def __post_init__(self) -> None:
-        if self.low < 0 or (self.high is not None and self.high < self.low):
+        # numerator: a Fraction's sign, without Fraction.__lt__'s slow general comparison.
+        if self.low.numerator < 0 or (self.high is not None and self.high < self.low):
             raise ValueError(f"invalid quantity {self.low}..{self.high}")
 
     @property
@@ -42,4 +44,10 @@ class Quantity:
     def from_json(cls, text: str) -> Quantity:
         """Inverse of `to_json`."""
         low, sep, high = text.partition("-")
-        return cls(Fraction(low), Fraction(high) if sep else None)
+        return cls(_fraction(low), _fraction(high) if sep else None)
+
+
+@lru_cache(maxsize=4096)
+def _fraction(text: str) -> Fraction:
+    """Parse "3/2" once: a shopping list reads the same few amounts many times."""
+    return Fraction(text)
