@@ -135,9 +135,9 @@ def gunicorn(app: str, env: dict[str, str], chdir: Path | None = None) -> Iterat
         deadline = time.monotonic() + 30
         while True:
             try:
-                requests.get(base + "/", timeout=5)
+                requests.get(base + "/", timeout=30)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
                         f"gunicorn {app} did not start: {proc.stderr.read().decode()[-2000:]}"  # type: ignore[union-attr]

@@ -17,6 +17,9 @@ What keeps it correct:
 - Any write this process accepts (a non-GET request answered below 400) empties the cache,
   so whoever changes a recipe sees the change on this process at once; other processes (or
   Lambda instances) show it within the TTL. That bound is the whole staleness contract.
+- When a page expires, one request renders it again while the others are served the expired
+  copy (for at most STALE_LIMIT seconds), so a popular page never has every worker thread
+  rendering it at once.
 - Bounded memory: least recently used pages go first beyond MAX_BYTES.
 
 Hand-written because the libraries for this (Flask-Caching) cache per view without knowing
@@ -42,6 +45,7 @@ from recipebox.web.preferences import units_choice
 P = ParamSpec("P")
 EXTENSION = "recipebox.pagecache"
 MAX_BYTES = 16 * 1024 * 1024
+STALE_LIMIT = 10.0  # seconds an expired page may stand in while its successor renders
 READS = frozenset({"GET", "HEAD"})
 
 
@@ -60,27 +64,45 @@ class PageCache:
         self.max_bytes = max_bytes
         self._pages: OrderedDict[tuple[str, str], Page] = OrderedDict()
         self._bytes = 0
+        self._rendering: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get(self, key: tuple[str, str]) -> Page | None:
+        """A fresh page; or, while another request renders its successor, the expired one.
+
+        When a page expires, the first request to ask gets None and renders it again (then
+        `put` or `abandon`); requests for it in the meantime get the expired copy, for at most
+        STALE_LIMIT seconds, instead of all rendering the same page at once.
+        """
         now = time.monotonic()
         with self._lock:
             page = self._pages.get(key)
-            if page is None or page.expires <= now:
-                if page is not None:
-                    self._drop(key)
+            if page is not None and page.expires <= now:
+                if key in self._rendering and now < page.expires + STALE_LIMIT:
+                    self.hits += 1
+                    return page
+                self._rendering.add(key)
+                page = None
+            if page is None:
                 self.misses += 1
                 return None
             self._pages.move_to_end(key)
             self.hits += 1
             return page
 
+    def abandon(self, key: tuple[str, str]) -> None:
+        """The render that `get` asked for produced no page to keep."""
+        with self._lock:
+            self._rendering.discard(key)
+
     def put(self, key: tuple[str, str], body: bytes, mimetype: str) -> None:
         if len(body) > self.max_bytes // 8:
+            self.abandon(key)
             return
         with self._lock:
+            self._rendering.discard(key)
             if key in self._pages:
                 self._drop(key)
             self._pages[key] = Page(body, mimetype, time.monotonic() + self.ttl)
@@ -91,6 +113,7 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._pages.clear()
+            self._rendering.clear()
             self._bytes = 0
 
     def __len__(self) -> int:
@@ -135,9 +158,15 @@ def visitor_page(view: Callable[P, ResponseReturnValue]) -> Callable[P, Response
         page = cache.get(key)
         if page is not None:
             return Response(page.body, mimetype=page.mimetype)
-        response = make_response(view(*args, **kwargs))
+        try:
+            response = make_response(view(*args, **kwargs))
+        except BaseException:
+            cache.abandon(key)
+            raise
         if response.status_code == 200 and not response.is_streamed:
             cache.put(key, response.get_data(), response.mimetype or "text/html")
+        else:
+            cache.abandon(key)
         return response
 
     return wrapped

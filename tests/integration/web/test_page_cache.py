@@ -146,4 +146,31 @@ def test_entries_expire(ttl: float) -> None:
     assert cache.get(("/", "metric")) is None
     time.sleep(ttl * 2)
     assert cache.get(("/", "us")) is None
-    assert len(cache) == 0
+
+
+def test_one_request_renders_an_expired_page_while_others_get_the_old_copy() -> None:
+    cache = PageCache(ttl=0.05)
+    key = ("/?q=soup", "original")
+    cache.put(key, b"old", "text/html")
+    time.sleep(0.1)
+    assert cache.get(key) is None  # the first asker renders it again...
+    stale = cache.get(key)  # ...while everyone else gets the old copy
+    assert stale is not None
+    assert stale.body == b"old"
+    cache.put(key, b"new", "text/html")
+    fresh = cache.get(key)
+    assert fresh is not None
+    assert fresh.body == b"new"
+
+
+def test_a_failed_render_lets_the_next_request_try(app: Flask, anon: Visitor) -> None:
+    cache = PageCache(ttl=0.05)
+    key = ("/", "original")
+    cache.put(key, b"old", "text/html")
+    time.sleep(0.1)
+    assert cache.get(key) is None
+    cache.abandon(key)  # the render failed
+    assert cache.get(key) is None  # so the next request renders, rather than a stale copy
+    kept = len(cache_of(app))
+    assert anon.get("/recipes/NOPE").status_code == 404
+    assert len(cache_of(app)) == kept  # only 200s are kept
