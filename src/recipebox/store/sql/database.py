@@ -91,7 +91,46 @@ def create_engine(url: URL, *, pool: Pool, echo: bool) -> sa.Engine:
         return _sqlite_engine(url, echo=echo)
     defaults = TIMEOUTS.get(backend, {})
     connect_args = {name: value for name, value in defaults.items() if name not in url.query}
-    return sa.create_engine(url, echo=echo, connect_args=connect_args, **POOLS[pool])
+    engine = sa.create_engine(url, echo=echo, connect_args=connect_args, **POOLS[pool])
+    if url.get_driver_name() == "pymysql":
+        _share_tls_context(engine)
+    return engine
+
+
+def _share_tls_context(engine: sa.Engine) -> None:
+    """Make PyMySQL build its opportunistic TLS context once per engine, not per connection.
+
+    With no ssl option in the URL, PyMySQL (>= 1.2) offers TLS to a server that supports it,
+    unverified ("preferred" mode), and builds a new SSLContext for every connection, loading
+    the system CA bundle: ~45 ms of CPU holding the GIL, paid before the TCP connect. While
+    the database is down every request paid it just to learn that the port is closed, so the
+    503s queued behind one another: up to 0.5-1.6 s with 8 clients on 2 busy cores, against
+    0.1 s with one shared context (issue 8, bench/reliability.py). That context verifies
+    nothing and is the same every time, so sharing it changes only the cost. SSL options in
+    the URL are still built by PyMySQL, per connection.
+    """
+    from pymysql.connections import Connection  # lazy: SQLite/PostgreSQL never need it
+
+    shared: list[Any] = []
+    lock = threading.Lock()
+
+    class SharedTLSConnection(Connection):
+        # A private method, absent from the stubs; with another PyMySQL this override is
+        # simply never called.
+        def _create_ssl_ctx(self, sslp: Any) -> Any:
+            if sslp:
+                return super()._create_ssl_ctx(sslp)  # type: ignore[misc]
+            with lock:
+                if not shared:
+                    shared.append(super()._create_ssl_ctx(sslp))  # type: ignore[misc]
+                return shared[0]
+
+    def connect(*cargs: Any, **cparams: Any) -> Any:
+        return SharedTLSConnection(*cargs, **cparams)
+
+    # The engine calls its dialect's connect() after any "do_connect" listener has had its
+    # chance (tests intercept there); only this engine's dialect instance changes.
+    engine.dialect.connect = connect  # type: ignore[method-assign]
 
 
 def _sqlite_engine(url: URL, *, echo: bool) -> sa.Engine:
