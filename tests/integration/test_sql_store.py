@@ -310,9 +310,9 @@ def test_upgrading_from_0001_counts_the_recipes_already_there(sql_url: str) -> N
                 Recipe("Soup", tags=["winter", "soup"]),
                 Recipe("Stew", tags=["winter"]),
             ):
-                conn.execute(sa.insert(RecipeRow), [recipe_values(recipe)])
-                conn.execute(sa.insert(RecipeSearchRow), [search_values(recipe)])
-                conn.execute(sa.insert(RecipeTagRow), tag_values(recipe))
+                conn.execute(sa.insert(RecipeRow.__table__), [recipe_values(recipe)])
+                conn.execute(sa.insert(RecipeSearchRow.__table__), [search_values(recipe)])
+                conn.execute(sa.insert(RecipeTagRow.__table__), tag_values(recipe))
         store.upgrade()
         assert store.check().endswith(f"(schema {SCHEMA_VERSION})")
         assert (store.tags(), store.count_recipes()) == ([("winter", 2), ("soup", 1)], 2)

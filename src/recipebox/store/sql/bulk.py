@@ -19,7 +19,6 @@ from itertools import islice
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute
 
 from recipebox.domain import records as rec
 from recipebox.domain.errors import Invalid
@@ -50,7 +49,7 @@ class Kind:
 
     table: sa.Table
     keys: tuple[str, ...]
-    columns: tuple[InstrumentedAttribute[Any], ...]
+    columns: tuple[sa.ColumnClause[Any], ...]
     to_record: Callable[[AnyRow], Record]
     to_values: Callable[[Record], Values] | None  # None: written by `save_recipes`
 

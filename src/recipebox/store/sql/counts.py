@@ -70,7 +70,7 @@ class Counts:
             fewer = [tag for tag, n in changes if n < 0]
             if fewer:
                 unused = TagCountRow.tag.in_(fewer), TagCountRow.uses <= 0
-                conn.execute(sa.delete(TagCountRow).where(*unused))
+                conn.execute(sa.delete(TagCountRow.__table__).where(*unused))
         if self.recipes:
             rows = [{"name": RECIPES, "total": self.recipes}]
             conn.execute(add(CounterRow.__table__, "name", "total"), rows)

@@ -63,10 +63,12 @@ def insert_recipes(conn: sa.Connection, recipes: Sequence[Recipe], counts: Count
     if not recipes:
         return
     tags = [row for recipe in recipes for row in tag_values(recipe)]
-    conn.execute(sa.insert(RecipeRow), [recipe_values(recipe) for recipe in recipes])
-    conn.execute(sa.insert(RecipeSearchRow), [search_values(recipe) for recipe in recipes])
+    conn.execute(sa.insert(RecipeRow.__table__), [recipe_values(recipe) for recipe in recipes])
+    conn.execute(
+        sa.insert(RecipeSearchRow.__table__), [search_values(recipe) for recipe in recipes]
+    )
     if tags:
-        conn.execute(sa.insert(RecipeTagRow), tags)
+        conn.execute(sa.insert(RecipeTagRow.__table__), tags)
     counts.added((row["tag"] for row in tags), recipes=len(recipes))
 
 
@@ -83,10 +85,10 @@ def replace_recipes(conn: sa.Connection, recipes: Sequence[Recipe], counts: Coun
     ):
         update = [name for name in values[0] if name != key]
         conn.execute(upsert(dialect, table, (key,), update), values)
-    conn.execute(sa.delete(RecipeTagRow).where(RecipeTagRow.recipe_id.in_(ids)))
+    conn.execute(sa.delete(RecipeTagRow.__table__).where(RecipeTagRow.recipe_id.in_(ids)))
     tags = [row for recipe in recipes for row in tag_values(recipe)]
     if tags:
-        conn.execute(sa.insert(RecipeTagRow), tags)
+        conn.execute(sa.insert(RecipeTagRow.__table__), tags)
     counts.added(row["tag"] for row in tags)
 
 
@@ -103,7 +105,7 @@ def delete_recipe(conn: sa.Connection, recipe_id: str, counts: Counts) -> bool:
         return False
     counts.removed(conn.scalars(_tags_of([recipe_id])), recipes=1)
     # The search row, tags and selections go with it: ON DELETE CASCADE.
-    conn.execute(sa.delete(RecipeRow).where(RecipeRow.id == recipe_id))
+    conn.execute(sa.delete(RecipeRow.__table__).where(RecipeRow.id == recipe_id))
     return True
 
 

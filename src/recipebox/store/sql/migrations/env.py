@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from alembic import context
 
-from recipebox.store.sql.schema import Base
+from recipebox.store.sql.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
     raise RuntimeError("run migrations with SqlStore(url).upgrade(), which passes a connection")
 
-context.configure(connection=connection, target_metadata=Base.metadata)
+context.configure(connection=connection, target_metadata=metadata)
 with context.begin_transaction():
     context.run_migrations()
