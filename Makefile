@@ -4,6 +4,11 @@ PYTHON ?= python3
 UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
+# Bytecode, as on Lambda (the package ships it): tests start many Python processes (gunicorn,
+# the CLI, emulators), and an environment with PYTHONDONTWRITEBYTECODE=1 would otherwise
+# have each of them compile every module it imports from source.
+export UV_COMPILE_BYTECODE := 1
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: run test lint sync clean
 
