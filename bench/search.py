@@ -24,6 +24,9 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from machine import describe
 from recipebox.domain.shopping import build_shopping_list
 from recipebox.services.people import local_user
 from recipebox.services.seeding import seed_synthetic
@@ -50,16 +53,16 @@ RESULTS = Path(__file__).parent / "results"
 
 
 @contextmanager
-def sqlite_url() -> Iterator[str]:
+def sqlite_url(prefix: str = "bench") -> Iterator[str]:
     with tempfile.TemporaryDirectory() as tmp:
-        yield f"sqlite:///{tmp}/bench.db"
+        yield f"sqlite:///{tmp}/{prefix}.db"
 
 
 @contextmanager
-def mariadb_url() -> Iterator[str]:
+def mariadb_url(prefix: str = "rbx_bench") -> Iterator[str]:
     import pymysql
 
-    name = f"rbx_bench_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     conn = pymysql.connect(host="127.0.0.1", user="root", password="", autocommit=True)
     conn.cursor().execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
     try:
@@ -70,10 +73,10 @@ def mariadb_url() -> Iterator[str]:
 
 
 @contextmanager
-def postgres_url() -> Iterator[str]:
+def postgres_url(prefix: str = "rbx_bench") -> Iterator[str]:
     import psycopg
 
-    name = f"rbx_bench_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect("host=127.0.0.1 user=postgres dbname=test", autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     try:
@@ -150,6 +153,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--backends", default="sqlite,mariadb,postgres")
     args = parser.parse_args()
+    machine = describe()
     results: dict[str, dict[str, float]] = {}
     queries: dict[str, dict[str, float]] = {}
     for name in args.backends.split(","):
@@ -172,7 +176,14 @@ def main() -> int:
     out = RESULTS / "search.json"
     out.write_text(
         json.dumps(
-            {"recipes": args.recipes, "results": results, "query_medians_ms": queries}, indent=2
+            {
+                "machine": machine,
+                "recipes": args.recipes,
+                "users": args.users,
+                "results": results,
+                "query_medians_ms": queries,
+            },
+            indent=2,
         )
         + "\n",
         encoding="utf-8",
