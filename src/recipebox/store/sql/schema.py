@@ -247,8 +247,6 @@ class Columns:
         return cls.__table__
 
 
-
-
 class UserRow(Columns):
     __table__: ClassVar[sa.Table] = users
     id: ClassVar[sa.ColumnClause[str]] = users.c.id
