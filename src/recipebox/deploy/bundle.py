@@ -1,10 +1,14 @@
 """The package's files: what never runs is left out, bytecode is compiled, the zip is reproducible.
 
 Left out: the host's `__pycache__`, console scripts (`bin/`), test folders, type stubs and
-markers (.pyi, py.typed), C/Cython sources and headers, and dist-info bookkeeping (RECORD,
-INSTALLER, REQUESTED, WHEEL, direct_url.json). Kept from dist-info: METADATA (for
-`importlib.metadata.version`), entry_points.txt, top_level.txt and license files (the licenses
-of MIT/BSD dependencies ask for their notice to travel with the code).
+markers (.pyi, py.typed), C/Cython sources and headers, dist-info bookkeeping (RECORD,
+INSTALLER, REQUESTED, WHEEL, direct_url.json), and the parts of SQLAlchemy recipebox never
+imports (UNUSED_PACKAGES: the ORM, its test kit, the Oracle and SQL Server dialects, asyncio
+and the mypy plugin; 1.5 MiB zipped; tests/integration/deploy/test_package.py migrates and
+serves pages from the unzipped package alone, so a new use of one fails a test, not Lambda).
+Kept from dist-info: METADATA (for `importlib.metadata.version`), entry_points.txt,
+top_level.txt and license files (the licenses of MIT/BSD dependencies ask for their notice to
+travel with the code).
 
 Bytecode: Lambda unpacks the zip into the read-only /var/task, so Python cannot cache what it
 compiles: without .pyc files every cold start compiles every imported module again (about
@@ -49,6 +53,14 @@ DROPPED_SUFFIXES = frozenset(
 DROPPED_NAMES = frozenset({"py.typed", ".DS_Store"})
 DROPPED_DIRS = frozenset({"__pycache__", "tests", ".mypy_cache", ".pytest_cache"})
 KEPT_DIST_INFO = ("METADATA", "entry_points.txt", "top_level.txt")
+UNUSED_PACKAGES = (
+    "sqlalchemy/orm",
+    "sqlalchemy/testing",
+    "sqlalchemy/dialects/oracle",
+    "sqlalchemy/dialects/mssql",
+    "sqlalchemy/ext/asyncio",
+    "sqlalchemy/ext/mypy",
+)
 BYTECODE_MODES = ("alongside", "sourceless", "none")
 
 
@@ -80,6 +92,9 @@ def prune(staging: Path) -> dict[str, str]:
     owners = owners_from_records(staging)
     if (staging / "bin").is_dir():
         shutil.rmtree(staging / "bin")  # console scripts written by pip --target
+    for unused in UNUSED_PACKAGES:
+        if (staging / unused).is_dir():
+            shutil.rmtree(staging / unused)
     for path in sorted(staging.rglob("*"), reverse=True):  # children before their folders
         if path.is_dir():
             if path.name in DROPPED_DIRS:

@@ -8,6 +8,7 @@ the runtime reasonable; the rest of the app, SQLAlchemy and Flask included, is i
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -17,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from recipebox.deploy.bundle import UNUSED_PACKAGES
 from recipebox.deploy.lock import LockError, find_uv
-from recipebox.deploy.package import PackageOptions, PackageResult, build_package
+from recipebox.deploy.package import PackageOptions, PackageResult, build_package, find_python
 from recipebox.deploy.target import UNZIPPED_LIMIT, ZIPPED_LIMIT, Target, elf_machine_of
 
 PROJECT = Path(__file__).resolve().parents[3]
@@ -165,3 +167,45 @@ def test_builds_under_a_non_utf8_locale(uv: str, cache: Path, tmp_path: Path) ->
         assert "recipebox/__pycache__/crème.cpython-312.pyc" in names
         assert archive.read(f"recipebox/seed/{DISH}.txt").decode("utf-8").startswith(DISH)
         assert not {n.split("/", 1)[0] for n in names} & {"flask", "sqlalchemy"}
+
+
+RUN_FROM_PACKAGE = """
+import json, os, sys
+sys.path.insert(0, sys.argv[1])
+os.environ.update(RECIPEBOX_DATABASE_URL="sqlite:///" + sys.argv[2], RECIPEBOX_SECRET_KEY="k",
+                  AWS_LAMBDA_FUNCTION_NAME="recipebox-web")
+from recipebox.aws import handlers
+from recipebox.aws.events import rest_event
+answers = [handlers.web({"recipebox": command}, None) for command in ("db-upgrade", "seed-demo")]
+events = {"/": rest_event(), "/?q=garlic": rest_event(query={"q": ["garlic"]})}
+pages = {path: handlers.web(event, None) for path, event in events.items()}
+print(json.dumps({"answers": answers, "pages": {p: r["statusCode"] for p, r in pages.items()},
+                  "home": pages["/"]["body"][:20000], "modules": sorted(sys.modules)}))
+"""
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="runs the x86_64 package's binaries")
+def test_the_package_migrates_and_serves_pages_on_its_own(
+    x86_64: PackageResult, tmp_path: Path
+) -> None:
+    # Only the zip and the target's standard library (-I -S: no site-packages): what Lambda has.
+    python = find_python(Target("x86_64", "3.12"))
+    assert python is not None, "the package was compiled with a Python 3.12"
+    root = tmp_path / "task"
+    with zipfile.ZipFile(x86_64.path) as archive:
+        archive.extractall(root)
+        names = archive.namelist()
+    assert not [n for n in names if n.startswith(UNUSED_PACKAGES)]  # pruned, yet all works
+    done = subprocess.run(
+        [python, "-I", "-S", "-c", RUN_FROM_PACKAGE, str(root), str(tmp_path / "rb.db")],
+        capture_output=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-3000:]
+    seen = json.loads(done.stdout.decode("utf-8").splitlines()[-1])
+    assert [answer["ok"] for answer in seen["answers"]] == [True, True]
+    assert seen["pages"] == {"/": 200, "/?q=garlic": 200}
+    assert 'href="/dev/recipes/' in seen["home"]  # demo recipe cards, linked under the stage
+    assert not [m for m in seen["modules"] if m.startswith(("sqlalchemy.orm", "boto3"))]
