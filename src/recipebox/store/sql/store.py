@@ -169,7 +169,7 @@ class SqlStore:
     def user_for_identity(self, provider: str, subject: str) -> User | None:
         query = (
             sa.select(*USER_COLUMNS)
-            .join(IdentityRow, IdentityRow.user_id == UserRow.id)
+            .join(IdentityRow.__table__, IdentityRow.user_id == UserRow.id)
             .where(IdentityRow.provider == provider, IdentityRow.subject == subject)
         )
         with self.db.read() as conn:
@@ -180,16 +180,18 @@ class SqlStore:
         if identity is not None and identity.user_id != user.id:
             raise Invalid("the identity belongs to another user id")
         with self.db.write() as conn:
-            conn.execute(sa.insert(UserRow), [user_values(user)])
+            conn.execute(sa.insert(UserRow.__table__), [user_values(user)])
             if identity is not None:
-                conn.execute(sa.insert(IdentityRow), [identity_values(identity)])
+                conn.execute(sa.insert(IdentityRow.__table__), [identity_values(identity)])
         return user
 
     def update_user(self, user: User) -> User:
         values = user_values(user)
         del values["id"]
         with self.db.write() as conn:
-            result = conn.execute(sa.update(UserRow).where(UserRow.id == user.id).values(values))
+            result = conn.execute(
+                sa.update(UserRow.__table__).where(UserRow.id == user.id).values(values)
+            )
             if result.rowcount == 0:
                 raise NotFound(f"no user {user.id}")
         return user
@@ -204,7 +206,7 @@ class SqlStore:
                 return
             if current is not None:
                 raise Conflict(f"this {identity.provider} account is linked to another user")
-            conn.execute(sa.insert(IdentityRow), [identity_values(identity)])
+            conn.execute(sa.insert(IdentityRow.__table__), [identity_values(identity)])
 
     def unlink_identity(self, user_id: str, provider: str) -> None:
         with self.db.write() as conn:
@@ -218,7 +220,7 @@ class SqlStore:
             if len(providers) == 1:
                 raise Conflict("cannot unlink the last sign-in identity")
             conn.execute(
-                sa.delete(IdentityRow).where(
+                sa.delete(IdentityRow.__table__).where(
                     IdentityRow.user_id == user_id, IdentityRow.provider == provider
                 )
             )
@@ -251,7 +253,7 @@ class SqlStore:
     def unselect_recipe(self, user_id: str, recipe_id: str) -> None:
         with self.db.write() as conn:
             conn.execute(
-                sa.delete(SelectionRow).where(
+                sa.delete(SelectionRow.__table__).where(
                     SelectionRow.user_id == user_id, SelectionRow.recipe_id == recipe_id
                 )
             )
@@ -262,14 +264,14 @@ class SqlStore:
 
     def add_list_item(self, item: ListItem) -> ListItem:
         with self.db.write() as conn:
-            conn.execute(sa.insert(ListItemRow), [item_values(item)])
+            conn.execute(sa.insert(ListItemRow.__table__), [item_values(item)])
         return item
 
     def set_item_checked(self, user_id: str, item_id: str, checked: bool) -> None:
         with self.db.write() as conn:
             # One UPDATE: concurrent checks of other items on the same list never collide.
             result = conn.execute(
-                sa.update(ListItemRow)
+                sa.update(ListItemRow.__table__)
                 .where(ListItemRow.id == item_id, ListItemRow.user_id == user_id)
                 .values(checked=checked)
             )
@@ -279,7 +281,7 @@ class SqlStore:
     def delete_list_item(self, user_id: str, item_id: str) -> None:
         with self.db.write() as conn:
             result = conn.execute(
-                sa.delete(ListItemRow).where(
+                sa.delete(ListItemRow.__table__).where(
                     ListItemRow.id == item_id, ListItemRow.user_id == user_id
                 )
             )
@@ -294,17 +296,31 @@ class SqlStore:
                 conn.execute(stmt, [{"user_id": user_id, "line_key": line_key}])
             else:
                 conn.execute(
-                    sa.delete(CheckedLineRow).where(
+                    sa.delete(CheckedLineRow.__table__).where(
                         CheckedLineRow.user_id == user_id, CheckedLineRow.line_key == line_key
                     )
                 )
 
     def clear_checked(self, user_id: str) -> None:
         with self.db.write() as conn:
+            # Lock the user's row, then their items, before deleting. Under PostgreSQL's READ
+            # COMMITTED each statement reads its own snapshot: without the locks, a client
+            # that checks an item and then a line between the two DELETEs keeps the item but
+            # loses the line, an outcome of no serial order (tests/integration/
+            # test_serial_checks.py). The user's row lock holds back new checked lines (their
+            # foreign-key check locks it); SQLite ignores FOR UPDATE (its writers take turns).
+            conn.execute(sa.select(UserRow.id).where(UserRow.id == user_id).with_for_update())
             conn.execute(
-                sa.delete(ListItemRow).where(ListItemRow.user_id == user_id, ListItemRow.checked)
+                sa.select(ListItemRow.id).where(ListItemRow.user_id == user_id).with_for_update()
             )
-            conn.execute(sa.delete(CheckedLineRow).where(CheckedLineRow.user_id == user_id))
+            conn.execute(
+                sa.delete(ListItemRow.__table__).where(
+                    ListItemRow.user_id == user_id, ListItemRow.checked
+                )
+            )
+            conn.execute(
+                sa.delete(CheckedLineRow.__table__).where(CheckedLineRow.user_id == user_id)
+            )
 
     def set_staples(self, user_id: str, staples: Iterable[str]) -> None:
         row = {"user_id": user_id, "foods": list(staples)}
@@ -351,7 +367,7 @@ class SqlStore:
     # --- access tokens ---------------------------------------------------------------
     def add_token(self, token: AccessToken) -> AccessToken:
         with self.db.write() as conn:
-            conn.execute(sa.insert(AccessTokenRow), [token_values(token)])
+            conn.execute(sa.insert(AccessTokenRow.__table__), [token_values(token)])
         return token
 
     def tokens(self, user_id: str) -> list[AccessToken]:
@@ -366,7 +382,7 @@ class SqlStore:
     def user_for_token(self, token_hash: str) -> User | None:
         query = (
             sa.select(*USER_COLUMNS)
-            .join(AccessTokenRow, AccessTokenRow.user_id == UserRow.id)
+            .join(AccessTokenRow.__table__, AccessTokenRow.user_id == UserRow.id)
             .where(AccessTokenRow.token_hash == token_hash)
         )
         with self.db.read() as conn:
@@ -376,7 +392,7 @@ class SqlStore:
     def revoke_token(self, user_id: str, token_id: str) -> None:
         with self.db.write() as conn:
             result = conn.execute(
-                sa.delete(AccessTokenRow).where(
+                sa.delete(AccessTokenRow.__table__).where(
                     AccessTokenRow.id == token_id, AccessTokenRow.user_id == user_id
                 )
             )
