@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import io
+
+from flask import Flask, Response, abort, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect  # type: ignore[import-untyped]
 
@@ -44,6 +46,33 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+def _bound_unsized_body() -> None:
+    """Refuse a body sent without Content-Length (chunked) past MAX_CONTENT_LENGTH: 413.
+
+    Flask answers 413 itself when Content-Length is too big, but of a chunked body werkzeug
+    reads MAX_CONTENT_LENGTH bytes and stops without a word, so a handler would see it cut
+    short (truncated JSON: a misleading 400; a form: silently lost fields). Such a body is
+    read here, up to one byte past the limit, and handed on with its length.
+    """
+    environ = request.environ
+    # A chunked body's Content-Length, if any, means nothing (werkzeug ignores it too).
+    if "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return
+    limit: int = current_app.config["MAX_CONTENT_LENGTH"]
+    stream = environ["wsgi.input"]
+    body = bytearray()
+    while len(body) <= limit:
+        chunk = stream.read(min(64 * 1024, limit + 1 - len(body)))
+        if not chunk:
+            break
+        body += chunk
+    if len(body) > limit:
+        abort(413)
+    environ["wsgi.input"] = io.BytesIO(bytes(body))
+    environ["CONTENT_LENGTH"] = str(len(body))
+    del environ["HTTP_TRANSFER_ENCODING"]  # the body is now whole, of that length
+
+
 def init_security(app: Flask, *, trusted_proxies: int = 0) -> None:
     """Install CSRF checks, per-request Secure cookies, security headers and ProxyFix."""
     app.config.update(
@@ -55,6 +84,7 @@ def init_security(app: Flask, *, trusted_proxies: int = 0) -> None:
     )
     app.session_interface = RequestSecureSessionInterface()
     csrf.init_app(app)
+    app.before_request(_bound_unsized_body)  # first: before anything reads the body
     app.before_request(_protect_csrf)
     app.after_request(_add_headers)
     if trusted_proxies > 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import NoReturn
 
@@ -203,3 +204,26 @@ def test_session_cookie_is_not_secure_over_http(anon: Visitor) -> None:
     response = anon.post("/auth/dev", {"name": "alice"})
     assert "Secure" not in response.headers["Set-Cookie"]
     assert "HttpOnly" in response.headers["Set-Cookie"]
+
+
+def test_a_chunked_body_past_the_limit_is_413_and_within_it_is_read_whole(
+    alice: Visitor,
+) -> None:
+    # No Content-Length (Transfer-Encoding: chunked, as gunicorn passes it on): the app must
+    # not read the first MiB and stop, which would cut a form or JSON body short silently.
+    def post_chunked(body: bytes) -> int:
+        response = alice.client.post(
+            "/list/items",
+            input_stream=io.BytesIO(body),
+            headers={
+                "Transfer-Encoding": "chunked",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": alice.token,
+            },
+        )
+        return response.status_code
+
+    padding = "x" * (1024 * 1024)
+    assert post_chunked(f"text=Paper+towels&pad={padding}".encode()) == 413
+    assert post_chunked(b"text=Paper+towels") == 302
+    assert "Paper towels" in alice.read("/list")
