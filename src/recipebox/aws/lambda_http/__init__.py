@@ -23,10 +23,20 @@ enables it), else ``headers``, where each further Set-Cookie gets a differently 
 (``set-Cookie``, ``SEt-Cookie``, ...) because a dict holds one value per name. ALB also gets
 ``statusDescription`` ("200 OK"). Every Set-Cookie is delivered exactly once.
 
-Anything else (SQS/SNS/S3/DynamoDB/Kinesis Records, EventBridge, CloudWatch Logs, API Gateway
-authorizers, VPC Lattice, ``{}``, a non-dict) raises ``UnsupportedEvent``, a ``ValueError``
-whose ``source`` names what was recognised and whose message lists the top-level keys. An
-event whose body claims base64 but is not gets a 400 answer without calling the app.
+The handler raises one exception, and only for an event that is no HTTP request:
+``UnsupportedEvent``, a ``ValueError`` whose ``source`` names what was recognised and whose
+message lists the top-level keys (SQS/SNS/S3/DynamoDB/Kinesis Records, EventBridge, CloudWatch
+Logs, API Gateway authorizers, VPC Lattice, ``{}``, a non-dict). Every other event gets a
+result in its front door's form, whatever its fields hold:
+
+- a body that claims base64 but is not, or fields AWS never sends (a number, list or null where
+  a string goes, an unpaired surrogate such as JSON's ``"\\ud800"``, a path not starting with
+  ``/``): ``400 Bad Request`` (text/plain, saying what is wrong) without calling the app;
+- an exception from the app, or a result over Lambda's size limit: ``500`` (below).
+
+Whatever the event holds, the app gets a PEP 3333 environ: native strings of latin-1 code
+points, ``wsgi.url_scheme`` ``http`` or ``https`` and a numeric SERVER_PORT (X-Forwarded-Proto
+and -Port values that are neither are ignored).
 
 Mount point (SCRIPT_NAME / PATH_INFO), so that ``url_for`` and redirects keep the URL the
 browser used:
@@ -71,7 +81,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Final
 
-from .environ import TRANSLATORS, InvalidBody, Mount, native
+from .environ import MALFORMED, TRANSLATORS, InvalidBody, Mount, native
 from .results import (
     BUILDERS,
     LAMBDA_RESPONSE_LIMIT,
@@ -139,12 +149,17 @@ def make_handler(
         return build(event, status, _TEXT_HEADERS, text.encode(), is_text)[0]
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        translate, build = routes[detect_shape(event)]
+        shape = detect_shape(event)
+        translate, build = routes[shape]
         try:
             environ = translate(event, mount)
         except InvalidBody as error:
             logger.warning("%s", error)
             return plain(event, build, "400 Bad Request", str(error))
+        except MALFORMED as error:
+            message = f"malformed {shape} event: {type(error).__name__}: {error}"
+            logger.warning("%s", message)
+            return plain(event, build, "400 Bad Request", message)
         environ[EVENT_KEY] = event
         environ[CONTEXT_KEY] = context
         try:

@@ -10,7 +10,6 @@ Facts behind the code (the package docstring has the table):
 
 from __future__ import annotations
 
-import binascii
 import string
 import sys
 from base64 import b64decode
@@ -27,6 +26,13 @@ Environ = dict[str, Any]
 
 class InvalidBody(ValueError):
     """The event's body cannot be decoded; the handler answers 400 without calling the app."""
+
+
+# What a translator raises on an event of a known shape whose fields AWS would never send: a
+# number or list where a string goes, a string with an unpaired surrogate ("\ud800" in the
+# JSON), a path without its leading "/". Only hand-written events get here; the handler
+# answers 400 without calling the app.
+MALFORMED: Final = (AttributeError, LookupError, TypeError, ValueError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +130,12 @@ def _verbatim_query(params: Mapping[str, Any] | None, multi: bool) -> str:
     """Return a query string from ALB's parameters, which arrive still percent-encoded."""
     if not params:
         return ""
+    # Concatenation, not an f-string: a number or null in the event is a TypeError.
     if multi:
-        return "&".join([f"{k}={v}" for k, values in params.items() for v in values])
-    return "&".join([f"{k}={v}" for k, v in params.items()])
+        query = "&".join([k + "=" + v for k, values in params.items() for v in values])
+    else:
+        query = "&".join([k + "=" + v for k, v in params.items()])
+    return native(query)  # only hand-written events hold anything but ASCII here
 
 
 # Header name -> environ key; filled as names are seen, bounded because clients choose names.
@@ -146,7 +155,7 @@ def _key(name: str) -> str:
     if "_" in name:
         key = _DROP
     else:
-        key = name.upper().replace("-", "_")
+        key = native(name.upper().replace("-", "_"))
         if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             key = "HTTP_" + key
     if len(_KEYS) < 1024:
@@ -222,7 +231,9 @@ def _body(event: Mapping[str, Any]) -> bytes:
         return body.encode()
     try:
         return b64decode(body)
-    except binascii.Error as error:  # only hand-written events get this wrong
+    # binascii.Error, or a ValueError for a non-ASCII string; only hand-written events get
+    # this wrong.
+    except ValueError as error:
         raise InvalidBody(f"event body says isBase64Encoded but is not base64: {error}") from None
 
 
@@ -230,6 +241,8 @@ def _last(value: str) -> str:
     """Return the rightmost entry of a comma-joined header: the one the nearest proxy added."""
     return value.rpartition(",")[2].strip() if "," in value else value
 
+
+_SCHEMES: Final = frozenset(("http", "https"))
 
 # The same for every request.
 _WSGI: Final = {
@@ -253,8 +266,10 @@ def _complete(
     host: object,
 ) -> Environ:
     """Add the CGI and wsgi entries to the header entries; scheme/host are the fallbacks."""
+    if path_info and path_info[0] != "/":
+        raise ValueError(f"the path {path_info!r} does not start with /")
     environ.update(_WSGI)
-    environ["REQUEST_METHOD"] = method
+    environ["REQUEST_METHOD"] = native(method)
     environ["SCRIPT_NAME"] = script_name
     environ["PATH_INFO"] = path_info
     environ["QUERY_STRING"] = query
@@ -263,16 +278,23 @@ def _complete(
     environ["wsgi.input"] = BytesIO(body)
     environ["wsgi.errors"] = sys.stderr
     # The rightmost entry of X-Forwarded-* is the one the nearest proxy added (_last, inline).
+    # Both headers come from the front door, but a hand-written event may say anything:
+    # PEP 3333 allows only http and https, and a port is a number.
     proto = environ.get("HTTP_X_FORWARDED_PROTO")
     if proto:
-        scheme = proto.rpartition(",")[2].strip() if "," in proto else proto
+        proto = proto.rpartition(",")[2].strip() if "," in proto else proto
+        if proto in _SCHEMES:
+            scheme = proto
     environ["wsgi.url_scheme"] = scheme
     port = environ.get("HTTP_X_FORWARDED_PORT")
-    if port:
-        environ["SERVER_PORT"] = port.rpartition(",")[2].strip() if "," in port else port
-    else:
-        environ["SERVER_PORT"] = "443" if scheme == "https" else "80"
-    server = environ.get("HTTP_HOST") or (host if isinstance(host, str) and host else "localhost")
+    if port and "," in port:
+        port = port.rpartition(",")[2].strip()
+    if not (port and port.isascii() and port.isdigit()):
+        port = "443" if scheme == "https" else "80"
+    environ["SERVER_PORT"] = port
+    server = environ.get("HTTP_HOST") or (
+        native(host) if isinstance(host, str) and host else "localhost"
+    )
     if ":" in server and not server.endswith("]"):  # drop a port, keep an IPv6 literal
         server = server.rpartition(":")[0]
     environ["SERVER_NAME"] = server
@@ -301,9 +323,9 @@ def _v1_environ(event: Mapping[str, Any], mount: Mount, rest: bool) -> Environ:
     else:
         environ = _headers(event.get("headers"))
     protocol = context.get("protocol")
-    environ["SERVER_PROTOCOL"] = protocol if isinstance(protocol, str) else "HTTP/1.1"
+    environ["SERVER_PROTOCOL"] = native(protocol) if isinstance(protocol, str) else "HTTP/1.1"
     # The address API Gateway saw; X-Forwarded-For entries are client-supplied.
-    environ["REMOTE_ADDR"] = (context.get("identity") or {}).get("sourceIp") or ""
+    environ["REMOTE_ADDR"] = native((context.get("identity") or {}).get("sourceIp") or "")
     # API Gateway serves HTTPS only.
     return _complete(
         environ,
@@ -338,19 +360,22 @@ def _v2_environ(event: Mapping[str, Any], mount: Mount, encoded: bool) -> Enviro
     environ = _headers(event.get("headers"))
     # Payload 2.0 moves request cookies out of the headers into a list.
     if cookies := event.get("cookies"):
+        if not isinstance(cookies, list):  # "; ".join would take a string apart
+            raise TypeError(f"cookies is a {type(cookies).__name__}, not a list")
         joined = native("; ".join(cookies))
         header = environ.get("HTTP_COOKIE")
         environ["HTTP_COOKIE"] = f"{header}; {joined}" if header else joined
     protocol = http.get("protocol")
-    environ["SERVER_PROTOCOL"] = protocol if isinstance(protocol, str) else "HTTP/1.1"
-    environ["REMOTE_ADDR"] = http.get("sourceIp") or ""
+    environ["SERVER_PROTOCOL"] = native(protocol) if isinstance(protocol, str) else "HTTP/1.1"
+    environ["REMOTE_ADDR"] = native(http.get("sourceIp") or "")
     # HTTP APIs and Function URLs serve HTTPS only.
     return _complete(
         environ,
         http["method"],
         script_name,
         path_info,
-        event.get("rawQueryString") or "",
+        # As the client sent it: a raw UTF-8 query reaches the app in PEP 3333 form.
+        native(event.get("rawQueryString") or ""),
         _body(event),
         "https",
         context.get("domainName"),
