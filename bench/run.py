@@ -34,6 +34,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], list[str]]] = {
     "adapter": ("adapter", ["--rounds", "15", "--calls", "1000"],
                 ["--rounds", "3", "--calls", "200"]),
     "pages": ("pages", ["--seconds", "2"], ["--seconds", "0.5"]),
+    "package": ("package_size", [], []),
     "reliability": ("reliability", [], ["--seconds", "15"]),
     "reliability-kill": ("reliability", ["--kill", "--json", KILL_JSON],
                          ["--kill", "--json", KILL_JSON, "--seconds", "15"]),
