@@ -147,18 +147,34 @@ def web_section(doc: Doc | None, ref: Doc | None, goals: list[Goal]) -> list[str
         f"{s.get('database', '?')}; gunicorn `{' '.join(s.get('gunicorn', []))}`; wrk "
         f"{wrk.get('threads')} threads, {wrk.get('connections')} connections, "
         f"{wrk.get('seconds')} s per page, median of {s.get('rounds')} interleaved rounds; the "
-        "ceiling is a hello-world Flask app under the same gunicorn settings.",
+        "ceiling is a hello-world Flask app under the same gunicorn settings. The goals are "
+        "judged on the site as configured by default, where signed-out pages come from a "
+        "2-second in-app cache (`RECIPEBOX_PAGE_CACHE_SECONDS`, web/pagecache.py); the rows "
+        "marked *page cache off* are the same pages from a second server in the same run that "
+        "renders every request, for what a cache miss costs. The shopping list is signed in, "
+        "so it is rendered on every request either way.",
         "",
     ]
     rows = [
         [r["page"], r["path"], num(r["requests_per_s"]), num(r["p50_ms"]), num(r["p95_ms"]),
          num(r["p99_ms"]), "-" if r["ratio_to_ceiling"] is None
-         else f"{r['ratio_to_ceiling']:.1%}", r["errors"]]
+         else f"{r['ratio_to_ceiling']:.1%}", r["errors"],
+         num(r["one_client_p95_ms"]) if "one_client_p95_ms" in r else "",
+         f"[profile](../{r['profile']})" if r.get("profile") else ""]
         for r in doc["rows"]
     ]  # fmt: skip
     lines += table(
-        ["page", "path", "requests/s", "p50 ms", "p95 ms", "p99 ms", "of ceiling", "errors"], rows
-    )
+        ["page", "path", "requests/s", "p50 ms", "p95 ms", "p99 ms", "of ceiling", "errors",
+         "p95 ms, one client", "where a goal is missed"],
+        rows,
+    )  # fmt: skip
+    lines += [
+        "",
+        "Latencies under load (p50/p95/p99) include waiting behind the other connections for "
+        "the two workers and two cores; the latency goals are judged at one client (one request "
+        "at a time), where p95 is the time a request itself takes.",
+        "",
+    ]
     if plot_web(doc, IMG / "web.png"):
         lines += ["![requests per second per page](img/web.png)", ""]
     for g in doc.get("goals", []):
@@ -182,11 +198,15 @@ def plot_web(doc: Doc, path: Path) -> bool:
     if ceiling is None:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig, ax = plt.subplots(figsize=(8, 4.2), constrained_layout=True)
-    colours = ["grey" if r is ceiling else "tab:blue" for r in rows]
-    bars = ax.bar([r["page"] for r in rows], [r["requests_per_s"] for r in rows], color=colours)
+    fig, ax = plt.subplots(figsize=(11, 4.8), constrained_layout=True)
+    colours = [
+        "grey" if r is ceiling else "tab:orange" if r.get("page_cache") is False else "tab:blue"
+        for r in rows
+    ]
+    names = [r["page"].replace(" (page cache off)", "\n(cache off)") for r in rows]
+    bars = ax.bar(names, [r["requests_per_s"] for r in rows], color=colours)
     labels = [f"{num(r['requests_per_s'])}/s" + ("" if r is ceiling
-              else f"\n{r['ratio_to_ceiling']:.1%} of ceiling") for r in rows]  # fmt: skip
+              else f"\n{r['ratio_to_ceiling']:.1%}") for r in rows]  # fmt: skip
     ax.bar_label(bars, labels, padding=2, fontsize=9)
     goal = PAGE_RATIO_GOAL * ceiling["requests_per_s"]
     ax.axhline(
