@@ -1,7 +1,8 @@
 """DynamoDB fixtures: moto in server mode (one per session) and a fresh table per test.
 
-moto runs as a real HTTP server in a subprocess, so boto3 goes through its whole stack
-(serialisation, retries, connection pool) exactly as against AWS. Each test gets its own
+moto runs as a real HTTP server in a subprocess, so the store's AWS client (aws_http) goes
+through its whole stack (signing, JSON, retries, kept-alive connections) exactly as against
+AWS, with the fake credentials in the environment, as on Lambda. Each test gets its own
 table, created by `upgrade()` and deleted afterwards, so tests never see each other's data.
 """
 
@@ -16,7 +17,6 @@ import time
 import uuid
 from collections.abc import Iterator
 
-import boto3
 import pytest
 
 from recipebox.store.dynamodb import DynamoStore
@@ -85,19 +85,13 @@ def dynamodb_url(moto_server: str) -> str:
     return f"dynamodb://{table}?region={REGION}&endpoint_url={moto_server}"
 
 
-@pytest.fixture(scope="session")
-def boto_session(moto_server: str) -> boto3.session.Session:
-    """One boto3 session for every store (a new session costs ~0.2 s of model loading)."""
-    return boto3.session.Session()
-
-
 @pytest.fixture
-def dynamodb(dynamodb_url: str, boto_session: boto3.session.Session) -> Iterator[DynamoStore]:
+def dynamodb(dynamodb_url: str) -> Iterator[DynamoStore]:
     """A DynamoStore on a fresh, upgraded table, deleted afterwards."""
-    store = DynamoStore(dynamodb_url, session=boto_session)
+    store = DynamoStore(dynamodb_url)
     try:
         store.upgrade()
         yield store
     finally:
-        store.client.delete_table(TableName=store.table_name)
+        store.client.call("DeleteTable", {"TableName": store.table_name}, idempotent=False)
         store.close()

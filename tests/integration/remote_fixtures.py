@@ -1,7 +1,7 @@
 """Remote-store fixtures: a RemoteStore in front of a fresh SQLite store, by each transport.
 
 `remote` goes through JSON and `handle()` in this process; `remote_http` through the local data
-server on 127.0.0.1 (in a thread); `remote_lambda` through boto3's Lambda client against
+server on 127.0.0.1 (in a thread); `remote_lambda` through LambdaTransport (aws_http) against
 `lambda_api`, a local stand-in for the Lambda Invoke API that runs `handle()` as the data
 function would (moto's Lambda runs no handler without Docker: it only echoes). The stand-in
 speaks only what `invoke` needs:
@@ -19,10 +19,10 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import boto3
 import pytest
 
 from recipebox.store import open_store
+from recipebox.store.aws_http import Credentials
 from recipebox.store.remote import InProcessTransport, LambdaTransport, RemoteStore, handle
 from recipebox.store.remote.local import DataServer
 from recipebox.store.sql import SqlStore
@@ -100,11 +100,9 @@ def lambda_api() -> Iterator[LambdaApi]:
 
 
 @pytest.fixture(scope="session")
-def fake_aws_session() -> boto3.session.Session:
+def fake_aws_credentials() -> Credentials:
     """Credentials for signing requests to local endpoints (never a real account's)."""
-    return boto3.session.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
-    )
+    return Credentials("testing", "testing")
 
 
 @pytest.fixture
@@ -147,11 +145,11 @@ def data_function(
 
 @pytest.fixture
 def remote_lambda(
-    lambda_api: LambdaApi, data_function: str, fake_aws_session: boto3.session.Session
+    lambda_api: LambdaApi, data_function: str, fake_aws_credentials: Credentials
 ) -> Iterator[RemoteStore]:
-    """A RemoteStore invoking the data function with boto3 (Lambda Invoke API)."""
+    """A RemoteStore invoking the data function through the Lambda Invoke API."""
     transport = LambdaTransport(
-        data_function, "us-east-1", lambda_api.endpoint_url, session=fake_aws_session
+        data_function, "us-east-1", lambda_api.endpoint_url, credentials=fake_aws_credentials
     )
     store = RemoteStore(transport)
     store.upgrade()

@@ -35,27 +35,40 @@ class HoldsBackHalf:
         self.writes: list[int] = []  # requests per BatchWriteItem call
         self.gets: list[int] = []  # keys per BatchGetItem call
 
-    def batch_write_item(self, RequestItems: dict[str, list[Any]]) -> Any:
-        ((table, requests),) = RequestItems.items()
+    def call(self, operation: str, params: dict[str, Any], *, idempotent: bool) -> Any:
+        if operation == "BatchWriteItem":
+            return self.batch_write_item(params["RequestItems"], idempotent)
+        if operation == "BatchGetItem":
+            return self.batch_get_item(params["RequestItems"], idempotent)
+        return self.client.call(operation, params, idempotent=idempotent)
+
+    def batch_write_item(self, request_items: dict[str, list[Any]], idempotent: bool) -> Any:
+        assert idempotent  # unconditional puts and deletes: safe to send again
+        ((table, requests),) = request_items.items()
         self.writes.append(len(requests))
         if self.times <= 0:
-            return self.client.batch_write_item(RequestItems=RequestItems)
+            return self.send("BatchWriteItem", {table: requests}, idempotent)
         self.times -= 1
         half = len(requests) // 2
-        done = self.client.batch_write_item(RequestItems={table: requests[:half]}) if half else {}
+        done = self.send("BatchWriteItem", {table: requests[:half]}, idempotent) if half else {}
         return {**done, "UnprocessedItems": {table: requests[half:]}}
 
-    def batch_get_item(self, RequestItems: dict[str, dict[str, Any]]) -> Any:
-        ((table, request),) = RequestItems.items()
+    def batch_get_item(self, request_items: dict[str, dict[str, Any]], idempotent: bool) -> Any:
+        assert idempotent
+        ((table, request),) = request_items.items()
         self.gets.append(len(request["Keys"]))
         if self.times <= 0:
-            return self.client.batch_get_item(RequestItems=RequestItems)
+            return self.send("BatchGetItem", {table: request}, idempotent)
         self.times -= 1
         half = len(request["Keys"]) // 2
-        response = self.client.batch_get_item(
-            RequestItems={table: {**request, "Keys": request["Keys"][:half]}}
+        held = {table: {**request, "Keys": request["Keys"][half:]}}
+        response = self.send(
+            "BatchGetItem", {table: {**request, "Keys": request["Keys"][:half]}}, idempotent
         )
-        return {**response, "UnprocessedKeys": {table: {**request, "Keys": request["Keys"][half:]}}}
+        return {**response, "UnprocessedKeys": held}
+
+    def send(self, operation: str, request_items: Any, idempotent: bool) -> Any:
+        return self.client.call(operation, {"RequestItems": request_items}, idempotent=idempotent)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)

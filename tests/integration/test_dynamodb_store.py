@@ -35,16 +35,12 @@ def recipe(title: str, minute: int = 0, **fields: Any) -> Recipe:
 def requests(store: DynamoStore) -> Iterator[list[str]]:
     """Record the name of every DynamoDB API call the store makes inside the block."""
     calls: list[str] = []
-
-    def record(event_name: str, **_: Any) -> None:
-        calls.append(event_name.rpartition(".")[2])
-
-    events = store.client.meta.events
-    events.register("before-call.dynamodb", record)
+    listeners = store.client.on_call
+    listeners.append(calls.append)
     try:
         yield calls
     finally:
-        events.unregister("before-call.dynamodb", record)
+        listeners.remove(calls.append)
 
 
 def add_user(store: DynamoStore, name: str) -> User:
@@ -165,12 +161,12 @@ def run_together(*jobs: Callable[[], None]) -> None:
 
 
 def test_concurrent_checks_on_one_list_are_never_lost(
-    dynamodb: DynamoStore, dynamodb_url: str, boto_session: Any
+    dynamodb: DynamoStore, dynamodb_url: str
 ) -> None:
     ann = add_user(dynamodb, "ann")
     items = [dynamodb.add_list_item(ListItem(ann.id, f"item {n}")) for n in range(20)]
-    other = DynamoStore(dynamodb_url, session=boto_session)  # a second process, say
-    other.client  # noqa: B018 - create the client before the threads share the session
+    other = DynamoStore(dynamodb_url)  # a second process, say
+    other.client  # noqa: B018 - create the client before the threads share it
 
     def shopper(store: DynamoStore, name: str, mine: list[ListItem]) -> Callable[[], None]:
         def shop() -> None:
@@ -194,10 +190,10 @@ def test_concurrent_checks_on_one_list_are_never_lost(
 
 
 def test_an_update_racing_another_retries_and_keeps_the_index_exact(
-    dynamodb: DynamoStore, dynamodb_url: str, boto_session: Any, monkeypatch: pytest.MonkeyPatch
+    dynamodb: DynamoStore, dynamodb_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     soup = dynamodb.add_recipe(recipe("Tomato soup", tags=["soup"]))
-    other = DynamoStore(dynamodb_url, session=boto_session)
+    other = DynamoStore(dynamodb_url)
     mine = recipe("Leek soup", id=soup.id, tags=["leek"])
     theirs = recipe("Onion soup", id=soup.id, tags=["onion"])
     read = dynamodb.table.get
@@ -265,14 +261,14 @@ def test_upgrade_is_idempotent_and_check_describes_the_table(dynamodb: DynamoSto
     assert dynamodb.check() == f"dynamodb table {dynamodb.table_name} (us-east-1)"
 
 
-def test_upgrade_adds_a_missing_index(dynamodb_url: str, boto_session: Any) -> None:
-    store = DynamoStore(dynamodb_url, session=boto_session)
+def test_upgrade_adds_a_missing_index(dynamodb_url: str) -> None:
+    store = DynamoStore(dynamodb_url)
     old = table_spec(store.table_name)
     del old["GlobalSecondaryIndexes"]
     old["AttributeDefinitions"] = [
         a for a in old["AttributeDefinitions"] if a["AttributeName"] != KIND
     ]
-    store.client.create_table(**old)
+    store.client.call("CreateTable", old, idempotent=False)
     try:
         with pytest.raises(StorageUnavailable, match="db upgrade"):
             store.check()
@@ -281,12 +277,12 @@ def test_upgrade_adds_a_missing_index(dynamodb_url: str, boto_session: Any) -> N
         store.add_user(User(name="ann", created_at=T0))
         assert [r["name"] for r in store.dump("users")] == ["ann"]
     finally:
-        store.client.delete_table(TableName=store.table_name)
+        store.client.call("DeleteTable", {"TableName": store.table_name}, idempotent=False)
         store.close()
 
 
-def test_a_missing_table_says_how_to_create_it(dynamodb_url: str, boto_session: Any) -> None:
-    store = DynamoStore(dynamodb_url, session=boto_session)
+def test_a_missing_table_says_how_to_create_it(dynamodb_url: str) -> None:
+    store = DynamoStore(dynamodb_url)
     try:
         with pytest.raises(StorageUnavailable, match=r"does not exist: run `recipebox db upgrade`"):
             store.check()
@@ -296,10 +292,8 @@ def test_a_missing_table_says_how_to_create_it(dynamodb_url: str, boto_session: 
         store.close()
 
 
-def test_an_unreachable_endpoint_is_storage_unavailable(boto_session: Any) -> None:
-    store = DynamoStore(
-        "dynamodb://recipes?region=us-east-1&endpoint_url=http://127.0.0.1:9", session=boto_session
-    )
+def test_an_unreachable_endpoint_is_storage_unavailable(moto_server: str) -> None:
+    store = DynamoStore("dynamodb://recipes?region=us-east-1&endpoint_url=http://127.0.0.1:9")
     try:
         with pytest.raises(StorageUnavailable, match="recipes"):
             store.count_recipes()

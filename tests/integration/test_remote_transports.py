@@ -1,7 +1,8 @@
-"""Transports and URLs: boto3 Lambda invokes, the local data server's guards, lazy imports.
+"""Transports and URLs: Lambda invokes, the local data server's guards, lazy imports.
 
-Lambda calls go through boto3's real client to `lambda_api`, a local stand-in for the Invoke
-API that runs `handle()` (remote_fixtures.py); the local data server runs in a thread.
+Lambda calls go through LambdaTransport's real client (aws_http) to `lambda_api`, a local
+stand-in for the Invoke API that runs `handle()` (remote_fixtures.py); the local data server
+runs in a thread.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-import boto3
 import pytest
 
 from recipebox.domain.errors import Invalid, StorageUnavailable
 from recipebox.domain.users import User
 from recipebox.store import open_store
+from recipebox.store.aws_http import Credentials
 from recipebox.store.remote import HttpTransport, LambdaTransport, RemoteStore
 from recipebox.store.remote.local import DataServer
 from recipebox.store.sql import SqlStore
@@ -28,8 +29,10 @@ if TYPE_CHECKING:
     from remote_fixtures import LambdaApi
 
 
-def lambda_store(api: LambdaApi, name: str, session: boto3.session.Session) -> RemoteStore:
-    return RemoteStore(LambdaTransport(name, "us-east-1", api.endpoint_url, session=session))
+def lambda_store(api: LambdaApi, name: str, credentials: Credentials) -> RemoteStore:
+    return RemoteStore(
+        LambdaTransport(name, "us-east-1", api.endpoint_url, credentials=credentials)
+    )
 
 
 # --- Lambda -----------------------------------------------------------------------------------
@@ -54,9 +57,9 @@ def failing_function(lambda_api: LambdaApi) -> Iterator[str]:
 
 
 def test_a_function_error_is_storage_unavailable_with_its_message(
-    lambda_api: LambdaApi, failing_function: str, fake_aws_session: boto3.session.Session
+    lambda_api: LambdaApi, failing_function: str, fake_aws_credentials: Credentials
 ) -> None:
-    store = lambda_store(lambda_api, failing_function, fake_aws_session)
+    store = lambda_store(lambda_api, failing_function, fake_aws_credentials)
     with pytest.raises(StorageUnavailable) as info:
         store.count_recipes()
     assert str(info.value) == (
@@ -65,21 +68,21 @@ def test_a_function_error_is_storage_unavailable_with_its_message(
 
 
 def test_a_missing_function_is_storage_unavailable(
-    lambda_api: LambdaApi, fake_aws_session: boto3.session.Session
+    lambda_api: LambdaApi, fake_aws_credentials: Credentials
 ) -> None:
-    store = lambda_store(lambda_api, "recipebox-nowhere", fake_aws_session)
+    store = lambda_store(lambda_api, "recipebox-nowhere", fake_aws_credentials)
     with pytest.raises(StorageUnavailable, match="recipebox-nowhere: ResourceNotFoundException"):
         store.count_recipes()
 
 
 def test_an_unreachable_endpoint_is_storage_unavailable(
-    fake_aws_session: boto3.session.Session,
+    fake_aws_credentials: Credentials,
 ) -> None:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     transport = LambdaTransport(
-        "fn", "us-east-1", f"http://127.0.0.1:{port}", session=fake_aws_session
+        "fn", "us-east-1", f"http://127.0.0.1:{port}", credentials=fake_aws_credentials
     )
     with pytest.raises(StorageUnavailable, match="data function fn: Could not connect"):
         RemoteStore(transport).count_recipes()

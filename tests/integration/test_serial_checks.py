@@ -1,6 +1,6 @@
 """Two clients checking off one list at the same time end in a serial outcome (issue 8).
 
-Two clients, each with a store of its own (its own connection pool, or boto3 client), as two
+Two clients, each with a store of its own (its own connection pool, or AWS HTTP client), as two
 app servers have, are released together by a barrier and make 1,000 calls in all on one
 user's list: check and uncheck manual items and merged lines, on the same eight keys so that
 their writes really collide, and "toggle" the way the list page's form does without
@@ -340,7 +340,7 @@ def stores(request: pytest.FixtureRequest) -> Iterator[tuple[Store, Store]]:
     first: Store = request.getfixturevalue(request.param)
     second = open_store(request.getfixturevalue(f"{request.param}_url"))
     try:
-        second.check()  # connect (boto3: build the client) before the race
+        second.check()  # connect (DynamoDB: build the client) before the race
         yield first, second
     finally:
         second.close()

@@ -5,31 +5,25 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
-
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
 
 from recipebox.domain.errors import Invalid, StorageUnavailable
 from recipebox.domain.lists import ListItem, Selection, ShoppingData
 from recipebox.domain.recipes import Page, Recipe
 from recipebox.domain.users import AccessToken, Identity, User
+from recipebox.store.aws_http import AwsClient, CredentialChain, ServiceError, chain_credentials
 from recipebox.store.dynamodb import bulk, lists, people, recipes
 from recipebox.store.dynamodb.keys import KIND_INDEX, kind_index_spec, table_spec
 from recipebox.store.dynamodb.table import Table
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
-
-# Fail fast (a Lambda request has seconds, not minutes); "standard" retries throttling and
-# transient errors with backoff (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
-CLIENT_CONFIG = Config(
-    connect_timeout=3,
-    read_timeout=10,
-    retries={"mode": "standard", "max_attempts": 4},
-)
+# Fail fast (a Lambda request has seconds, not minutes); throttling and transient errors are
+# retried with backoff as botocore's "standard" mode does (aws_http says exactly which).
+CONNECT_TIMEOUT = 3.0
+READ_TIMEOUT = 10.0
+REQUEST_ATTEMPTS = 4
+TRANSIENT_BACKOFF = 0.025  # seconds; botocore's base for DynamoDB's non-throttling errors
+TARGET_PREFIX = "DynamoDB_20120810"  # the JSON protocol's X-Amz-Target: PREFIX.Operation
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
 _URL_OPTIONS = {"region", "endpoint_url"}
 UPGRADE_TIMEOUT = 600.0  # seconds to wait for a new table or index to become ACTIVE
@@ -51,38 +45,44 @@ def parse_url(url: str) -> tuple[str, str | None, str | None]:
 class DynamoStore:
     """Recipebox on one DynamoDB table; nothing connects until the first request."""
 
-    def __init__(
-        self, url: str, *, session: boto3.session.Session | None = None, **options: Any
-    ) -> None:
-        # A shared `session` saves ~0.2 s per store (boto3 loads its models once per session);
-        # other options (such as `pool`, for SQL connection pools) mean nothing here.
+    def __init__(self, url: str, *, session: CredentialChain | None = None, **options: Any) -> None:
+        # `session` (a boto3 or botocore session) signs with its credentials instead of the
+        # environment's; other options (such as `pool`, for SQL connection pools) mean
+        # nothing here.
         self.table_name, self.region, self.endpoint_url = parse_url(url)
         self.session = session
         self.table = Table(self.table_name, self._connect)
 
-    def _connect(self) -> DynamoDBClient:
-        session = self.session or boto3.session.Session()
-        return session.client(
+    def _connect(self) -> AwsClient:
+        return AwsClient(
             "dynamodb",
-            region_name=self.region,
+            region=self.region,
             endpoint_url=self.endpoint_url,
-            config=CLIENT_CONFIG,
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
+            max_attempts=REQUEST_ATTEMPTS,
+            transient_scale=TRANSIENT_BACKOFF,
+            target_prefix=TARGET_PREFIX,
+            credentials=chain_credentials(self.session) if self.session else None,
         )
 
     @property
-    def client(self) -> DynamoDBClient:
-        """The boto3 client (created on first use)."""
+    def client(self) -> AwsClient:
+        """The client every request goes through (created on first use)."""
         return self.table.client
 
     # --- lifecycle ----------------------------------------------------------------------------
     def _describe(self) -> dict[str, Any] | None:
         with self.table.errors():
             try:
-                return dict(self.client.describe_table(TableName=self.table_name)["Table"])
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                response = self.client.call(
+                    "DescribeTable", {"TableName": self.table_name}, idempotent=True
+                )
+            except ServiceError as exc:
+                if exc.code == "ResourceNotFoundException":
                     return None
                 raise
+        return dict(response["Table"])
 
     def upgrade(self) -> None:
         """Create the table and its index when missing and wait until they are ACTIVE."""
@@ -90,16 +90,17 @@ class DynamoStore:
         with self.table.errors():
             if described is None:
                 try:
-                    self.client.create_table(**table_spec(self.table_name))
-                except ClientError as exc:  # created concurrently by another upgrade
-                    if exc.response.get("Error", {}).get("Code") != "ResourceInUseException":
+                    self.client.call("CreateTable", table_spec(self.table_name), idempotent=False)
+                except ServiceError as exc:  # created concurrently by another upgrade
+                    if exc.code != "ResourceInUseException":
                         raise
             elif not _has_index(described):
-                self.client.update_table(
-                    TableName=self.table_name,
-                    AttributeDefinitions=table_spec(self.table_name)["AttributeDefinitions"],
-                    GlobalSecondaryIndexUpdates=[{"Create": kind_index_spec()}],
-                )
+                update = {
+                    "TableName": self.table_name,
+                    "AttributeDefinitions": table_spec(self.table_name)["AttributeDefinitions"],
+                    "GlobalSecondaryIndexUpdates": [{"Create": kind_index_spec()}],
+                }
+                self.client.call("UpdateTable", update, idempotent=False)
         self._wait_active()
 
     def _wait_active(self) -> None:
@@ -124,7 +125,7 @@ class DynamoStore:
             raise StorageUnavailable(
                 f"table {self.table_name} lacks index {KIND_INDEX}: run `recipebox db upgrade`"
             )
-        return f"dynamodb table {self.table_name} ({self.client.meta.region_name})"
+        return f"dynamodb table {self.table_name} ({self.client.region})"
 
     def close(self) -> None:
         self.table.close()

@@ -5,6 +5,13 @@ bite) and values as `:value`; the attribute names are filled in from the express
 Batch requests retry unprocessed items with capped exponential backoff and full jitter
 (https://aws.amazon.com/builders-library/timeouts-retries-and-backoff-with-jitter/);
 transactions retry when DynamoDB cancels them for a conflicting concurrent transaction.
+
+Requests go through `aws_http.AwsClient` (not boto3: see that module for why), which retries
+throttling and transient failures itself. Each request here says whether it is idempotent,
+so that the client never sends again a write that may have been carried out already:
+reads, batch writes (unconditional puts and deletes), unconditional puts and deletes, SET-only
+updates and transactions (each carries a ClientRequestToken, so DynamoDB runs a resent one
+only once) are; conditional writes and updates that add to a value are not.
 """
 
 from __future__ import annotations
@@ -13,24 +20,18 @@ import random
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    NoCredentialsError,
-    NoRegionError,
-)
-
 from recipebox.domain.errors import Conflict, Invalid, StorageUnavailable
+from recipebox.store.aws_http import AwsClient, AwsHttpError, NoCredentials, NoRegion, ServiceError
 from recipebox.store.dynamodb.codec import Item, decode, encode, to_wire
 from recipebox.store.dynamodb.keys import PK, SK, Key
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef, WriteRequestTypeDef
 
 T = TypeVar("T")
@@ -41,6 +42,8 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE = 0.05  # seconds; the n-th retry waits up to BACKOFF_BASE * 2**n
 BACKOFF_CAP = 5.0
 _NAME = re.compile(r"#(\w+)")
+# An update that adds to what is there (ADD, SET #n = #n + :d, list_append) is not idempotent.
+_ACCUMULATES = re.compile(r"\bADD\b|[+-]|list_append")
 _RETRYABLE_REASONS = {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
 
 
@@ -80,18 +83,18 @@ class Table:
     def __init__(
         self,
         name: str,
-        connect: Callable[[], DynamoDBClient],
+        connect: Callable[[], AwsClient],
         *,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.name = name
         self._connect = connect
-        self._client: DynamoDBClient | None = None
+        self._client: AwsClient | None = None
         self._lock = threading.Lock()
         self.sleep = sleep
 
     @property
-    def client(self) -> DynamoDBClient:
+    def client(self) -> AwsClient:
         if self._client is None:
             with self._lock, self.errors():
                 if self._client is None:
@@ -106,27 +109,26 @@ class Table:
     # --- errors ---------------------------------------------------------------------------------
     @contextmanager
     def errors(self) -> Iterator[None]:
-        """Turn botocore errors into domain errors (or ConditionFailed / TransactionCanceled)."""
+        """Turn request errors into domain errors (or ConditionFailed / TransactionCanceled)."""
         try:
             yield
-        except ClientError as exc:
-            raise self._client_error(exc) from exc
-        except NoCredentialsError as exc:
+        except ServiceError as exc:
+            raise self._service_error(exc) from exc
+        except NoCredentials as exc:
             raise StorageUnavailable(f"dynamodb table {self.name}: no AWS credentials") from exc
-        except NoRegionError as exc:
+        except NoRegion as exc:
             raise StorageUnavailable(
                 f"dynamodb table {self.name}: no AWS region (add ?region=... to the URL)"
             ) from exc
-        except BotoCoreError as exc:  # connection refused, timeouts, DNS, ...
+        except AwsHttpError as exc:  # connection refused, timeouts, DNS, ...
             raise StorageUnavailable(f"dynamodb table {self.name}: {exc}") from exc
 
-    def _client_error(self, exc: ClientError) -> Exception:
-        error = exc.response.get("Error", {})
-        code, message = error.get("Code", ""), error.get("Message", "")
+    def _service_error(self, exc: ServiceError) -> Exception:
+        code, message = exc.code, exc.message
         if code == "ConditionalCheckFailedException":
             return ConditionFailed(message)
         if code == "TransactionCanceledException":
-            reasons = exc.response.get("CancellationReasons")
+            reasons = exc.document.get("CancellationReasons")
             if reasons:
                 return TransactionCanceled([r.get("Code", "None") for r in reasons])
             # Some emulators put the reasons in the message only: "... [None, ConditionalCheck...]"
@@ -140,48 +142,56 @@ class Table:
             return Invalid(f"dynamodb rejected the request: {message}")
         return StorageUnavailable(f"dynamodb table {self.name}: {code}: {message}")
 
+    def call(self, operation: str, *, idempotent: bool = True, **params: Any) -> Any:
+        """One DynamoDB request (errors as `errors` turns them); the response as a dict."""
+        with self.errors():
+            return self.client.call(operation, params, idempotent=idempotent)
+
     # --- single items ---------------------------------------------------------------------------
     def get(self, key: Key, *, attributes: Sequence[str] = ()) -> Item | None:
         """The item at `key` (strongly consistent), or None; only `attributes` if given."""
         projection = ", ".join(f"#{a}" for a in attributes) or None
-        with self.errors():
-            if projection:
-                response = self.client.get_item(
-                    TableName=self.name,
-                    Key=encode(key),
-                    ConsistentRead=True,
-                    ProjectionExpression=projection,
-                    ExpressionAttributeNames=_names(projection),
-                )
-            else:
-                response = self.client.get_item(
-                    TableName=self.name, Key=encode(key), ConsistentRead=True
-                )
+        if projection:
+            response = self.call(
+                "GetItem",
+                TableName=self.name,
+                Key=encode(key),
+                ConsistentRead=True,
+                ProjectionExpression=projection,
+                ExpressionAttributeNames=_names(projection),
+            )
+        else:
+            response = self.call(
+                "GetItem", TableName=self.name, Key=encode(key), ConsistentRead=True
+            )
         found = response.get("Item")
         return None if found is None else decode(found)
 
     def put(self, item: Item, condition: str | None = None, **values: object) -> None:
-        with self.errors():
-            self.client.put_item(TableName=self.name, Item=encode(item), **_cond(condition, values))
+        args = _cond(condition, values)
+        self.call(
+            "PutItem", idempotent=not condition, TableName=self.name, Item=encode(item), **args
+        )
 
     def update(self, key: Key, update: str, condition: str | None = None, **values: object) -> Item:
         """Apply `update` and return the whole item as it is afterwards."""
         args = _cond(condition, values, update)
-        with self.errors():
-            response = self.client.update_item(
-                TableName=self.name,
-                Key=encode(key),
-                UpdateExpression=update,
-                ReturnValues="ALL_NEW",
-                **args,
-            )
+        response = self.call(
+            "UpdateItem",
+            idempotent=not condition and not _ACCUMULATES.search(update),
+            TableName=self.name,
+            Key=encode(key),
+            UpdateExpression=update,
+            ReturnValues="ALL_NEW",
+            **args,
+        )
         return decode(response.get("Attributes", {}))
 
     def delete(self, key: Key, condition: str | None = None, **values: object) -> None:
-        with self.errors():
-            self.client.delete_item(
-                TableName=self.name, Key=encode(key), **_cond(condition, values)
-            )
+        args = _cond(condition, values)
+        self.call(
+            "DeleteItem", idempotent=not condition, TableName=self.name, Key=encode(key), **args
+        )
 
     # --- queries ----------------------------------------------------------------------------------
     def query(
@@ -228,8 +238,7 @@ class Table:
         while remaining is None or remaining > 0:
             if remaining is not None:
                 args["Limit"] = remaining
-            with self.errors():
-                response = self.client.query(**args)
+            response = self.call("Query", **args)
             page = [decode(item) for item in response["Items"]]
             yield page
             if remaining is not None:
@@ -245,9 +254,8 @@ class Table:
         args["Select"] = "COUNT"
         total = 0
         while True:
-            with self.errors():
-                response = self.client.query(**args)
-            total += response["Count"]
+            response = self.call("Query", **args)
+            total += int(response["Count"])
             last = response.get("LastEvaluatedKey")
             if not last:
                 return total
@@ -322,8 +330,12 @@ class Table:
             if attempt:
                 self.sleep(backoff(attempt - 1))
             try:
-                with self.errors():
-                    self.client.transact_write_items(TransactItems=list(ops))
+                # A new token per attempt: one token runs once, even when the client resends it.
+                self.call(
+                    "TransactWriteItems",
+                    TransactItems=list(ops),
+                    ClientRequestToken=str(uuid.uuid4()),
+                )
                 return
             except TransactionCanceled as exc:
                 conflict = _RETRYABLE_REASONS.intersection(exc.codes)
@@ -346,8 +358,7 @@ class Table:
             for attempt in range(MAX_ATTEMPTS):
                 if attempt:
                     self.sleep(backoff(attempt - 1))
-                with self.errors():
-                    response = self.client.batch_get_item(RequestItems=pending)
+                response = self.call("BatchGetItem", RequestItems=pending)
                 found.extend(decode(i) for i in response["Responses"].get(self.name, []))
                 pending = dict(response.get("UnprocessedKeys") or {})
                 if not pending:
@@ -375,8 +386,7 @@ class Table:
         for attempt in range(MAX_ATTEMPTS):
             if attempt:
                 self.sleep(backoff(attempt - 1))
-            with self.errors():
-                response = self.client.batch_write_item(RequestItems=pending)
+            response = self.call("BatchWriteItem", RequestItems=pending)
             pending = response.get("UnprocessedItems") or {}
             if not pending:
                 return

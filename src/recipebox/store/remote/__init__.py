@@ -8,9 +8,10 @@ server (development) or a store in the same process (tests).
 URLs (`open_store` picks this backend by scheme):
 
     lambda://FUNCTION?region=REGION[&endpoint_url=URL][&timeout=SECONDS]
-        invoke FUNCTION (a name, name:alias or ARN) synchronously with boto3. `timeout` (default
-        20) is the read timeout and must exceed the data function's own timeout. The caller
-        needs `lambda:InvokeFunction` on the function.
+        invoke FUNCTION (a name, name:alias or ARN) synchronously, through
+        recipebox.store.aws_http (no boto3). `timeout` (default 20) is the read timeout and
+        must exceed the data function's own timeout. The caller needs
+        `lambda:InvokeFunction` on the function.
     remote+http://127.0.0.1:PORT[/PATH]
         POST to the local data server (`local.serve_data`), development only; loopback only.
         ("http" alone would read as a web address, not a database.)

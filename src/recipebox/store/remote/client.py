@@ -264,7 +264,7 @@ def open_remote(url: str, **options: Any) -> RemoteStore:
     `remote+http://127.0.0.1:PORT[/PATH]` (the local data server, development only).
 
     Options meant for other backends (such as `pool`) are ignored; `session` is a boto3
-    session to share.
+    session whose credentials to use (default: the environment's, as on Lambda).
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()

@@ -9,17 +9,21 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import urlsplit
+from typing import Any, Protocol
+from urllib.parse import quote, urlsplit
 
 from recipebox.domain.errors import Invalid, StorageUnavailable
+from recipebox.store.aws_http import (
+    AwsClient,
+    AwsHttpError,
+    CredentialChain,
+    Credentials,
+    ServiceError,
+    chain_credentials,
+)
 from recipebox.store.protocol import Store
 from recipebox.store.remote.server import handle
 from recipebox.store.remote.wire import RESPONSE_LIMIT
-
-if TYPE_CHECKING:
-    import boto3
-    from mypy_boto3_lambda.client import LambdaClient
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -93,11 +97,16 @@ class HttpTransport:
 
 
 class LambdaTransport:
-    """Invoke the data function synchronously (RequestResponse) with boto3.
+    """Invoke the data function synchronously (RequestResponse) through the Lambda Invoke API.
 
-    boto3 is imported on first use: the Lambda runtime provides it, so it is not packaged.
-    Timeouts are short, but `timeout` (the read timeout) must exceed the data function's own
-    timeout: botocore retries a timed-out invoke, and a retried write would run twice.
+    POST /2015-03-31/functions/NAME/invocations with `aws_http` (boto3's import and client
+    cost as much as the rest of a cold start). An invoke may carry writes, so it is never
+    sent twice unless Lambda certainly did not run it (the connection failed before it was
+    sent, or Lambda throttled it): a read timeout is not retried. `timeout` (the read
+    timeout) should still exceed the data function's own timeout, so that a slow function
+    fails with Lambda's own "Task timed out" error rather than an unknown outcome.
+    Credentials: `credentials`, else those of `session` (a boto3 session), else the
+    environment's (aws_http).
     """
 
     def __init__(
@@ -107,55 +116,57 @@ class LambdaTransport:
         endpoint_url: str | None = None,
         *,
         timeout: float = 20.0,
-        session: boto3.session.Session | None = None,
+        session: CredentialChain | None = None,
+        credentials: Credentials | None = None,
     ) -> None:
         self.function_name = function_name
         self.region = region
         self.endpoint_url = endpoint_url
         self.timeout = timeout
         self.session = session
+        self.credentials = credentials
         self.calls = 0
-        self._client: LambdaClient | None = None
+        self._client: AwsClient | None = None
 
     @property
-    def client(self) -> LambdaClient:
+    def client(self) -> AwsClient:
         if self._client is None:
-            import boto3  # provided by the Lambda runtime; ~0.15 s
-            from botocore.config import Config
-
-            session = self.session or boto3.session.Session()
-            self._client = session.client(
+            self._client = AwsClient(
                 "lambda",
-                region_name=self.region,
+                region=self.region,
                 endpoint_url=self.endpoint_url,
-                config=Config(
-                    connect_timeout=3,
-                    read_timeout=self.timeout,
-                    retries={"mode": "standard", "max_attempts": 3},
-                ),
+                connect_timeout=3,
+                read_timeout=self.timeout,
+                max_attempts=3,
+                transient_scale=0.05,  # botocore's backoff base for non-throttling errors
+                credentials=self.credentials
+                or (chain_credentials(self.session) if self.session else None),
             )
         return self._client
 
     def send(self, payload: bytes) -> bytes:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         self.calls += 1
         name = self.function_name
+        path = f"/2015-03-31/functions/{quote(name, safe='')}/invocations"
         try:
-            response = self.client.invoke(
-                FunctionName=name, InvocationType="RequestResponse", Payload=payload
+            response = self.client.send(
+                "POST",
+                path,
+                payload,
+                {"X-Amz-Invocation-Type": "RequestResponse"},
+                operation="Invoke",
+                idempotent=False,
             )
-            body = response["Payload"].read()
-        except ClientError as exc:
-            error = exc.response.get("Error", {})
-            code, message = error.get("Code", "?"), error.get("Message", "")
-            raise StorageUnavailable(f"data function {name}: {code}: {message}") from None
-        except BotoCoreError as exc:  # endpoint unreachable, timeouts
+        except ServiceError as exc:
+            raise StorageUnavailable(f"data function {name}: {exc.code}: {exc.message}") from None
+        except AwsHttpError as exc:  # no credentials or region, endpoint unreachable, timeouts
             raise StorageUnavailable(f"data function {name}: {exc}") from None
-        if "FunctionError" in response:
+        if response.headers.get("X-Amz-Function-Error"):
             # The function raised or timed out; the body is {"errorType", "errorMessage", ...}.
-            raise StorageUnavailable(f"data function {name} failed: {_function_error(body)}")
-        return body
+            raise StorageUnavailable(
+                f"data function {name} failed: {_function_error(response.body)}"
+            )
+        return response.body
 
     def describe(self) -> str:
         return f"Lambda function {self.function_name}"
