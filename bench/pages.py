@@ -23,7 +23,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from flask.testing import FlaskClient
 
@@ -78,10 +77,10 @@ def counter_for(store: Store) -> Callable[[], int]:
         return lambda: 0
     seen = [0]
 
-    def record(**_: Any) -> None:
+    def record(_operation: str) -> None:
         seen[0] += 1
 
-    client.meta.events.register("before-call.dynamodb", record)
+    client.on_call.append(record)  # recipebox.store.aws_http: once per call, not per retry
     return lambda: seen[0]
 
 

@@ -154,15 +154,11 @@ def request_counter(store: Store) -> Callable[[], Counter[str]]:
     """A function returning the DynamoDB requests `store` made so far, by operation name.
 
     Counted as the client sends them (once per call, retries not counted): through the
-    client's `on_call` listeners (recipebox.store.aws_http), or botocore's before-call event.
+    client's `on_call` listeners (recipebox.store.aws_http).
     """
     seen: Counter[str] = Counter()
     client: Any = store.client  # type: ignore[attr-defined]
-    events = getattr(getattr(client, "meta", None), "events", None)
-    if events is not None:
-        events.register("before-call.dynamodb", lambda model, **_: seen.update([model.name]))
-    else:
-        client.on_call.append(lambda operation: seen.update([operation]))
+    client.on_call.append(lambda operation: seen.update([operation]))
     return lambda: seen.copy()
 
 
