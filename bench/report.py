@@ -373,46 +373,50 @@ def generic_rows(rows: list[Doc]) -> list[str]:
 def coldstart_section(doc: Doc | None, ref: Doc | None, goals: list[Goal]) -> list[str]:
     title = "Cold start"
     lines = header(title, "coldstart", doc, ref)
-    if doc is None:
+    if doc is None or "rows" not in doc:
         goals.append(Goal("cold start within 2.5x (SQL) / 1.5x of hello-world", "-", "-", None,
                           title))  # fmt: skip
         return lines
-    storage = doc.get("storage", "?")
     lines += [
-        f"A fresh process imports `recipebox.aws.handlers` and answers a REST event for "
-        f"`{doc.get('path')}` (storage: {storage}), next to a hello-world Flask app behind "
-        f"apig-wsgi; {doc.get('rounds')} interleaved rounds, medians.",
+        "A fresh process imports `recipebox.aws.handlers` and answers a REST event for "
+        f"`{doc.get('path')}`, next to a hello-world Flask app behind apig-wsgi; "
+        f"{doc.get('rounds')} interleaved rounds, medians, bytecode cached (as the package "
+        "ships it). Storage: SQLite with the demo recipes (the SQL path), DynamoDB on a moto "
+        "server (its ~45 ms per Query is moto's, not DynamoDB's: CPU time is the fairer "
+        "ratio there), and the data function over `lambda://` (a local stand-in for Invoke).",
         "",
     ]
-    ms = {name: {k: v * 1000 for k, v in m.items()} for name, m in doc["medians_s"].items()}
+    rows = []
+    for r in doc["rows"]:
+        target = r.get("target")
+        rows.append(
+            [r["function"], r["storage"], num(r["import_ms"]), num(r["first_ms"]),
+             num(r["sum_ms"]), num(r["cpu_ms"]), f"{r['ratio']:.2f}x",
+             f"{r['ratio_cpu']:.2f}x", "-" if target is None else f"{target:g}x",
+             verdict(r.get("met")) if target is not None else ""]
+        )  # fmt: skip
+        if target is not None:
+            kind = {"sql": "SQL directly", "dynamodb": "DynamoDB", "remote": "data function"}
+            name = f"cold start within {target:g}x of hello-world ({kind.get(r['storage'])})"
+            ratio = f"{r['ratio']:.2f}x"
+            goals.append(Goal(name, ratio, f"{target:g}x", r.get("met"), title))
     lines += table(
-        ["function", "import ms", "first request ms", "sum ms", "whole process ms"],
-        [[n, num(m["import_s"]), num(m["first_s"]), num(m["total_s"]), num(m["process_s"])]
-         for n, m in ms.items()],
+        ["function", "storage", "import ms", "first request ms", "sum ms", "CPU ms",
+         "ratio", "CPU ratio", "goal", ""],
+        rows,
     )  # fmt: skip
-    ratio, target = doc["ratio_import_first_request"], doc.get("target_ratio", 2.5)
-    sql = not storage.startswith(("dynamodb", "remote"))
-    kind = "SQL directly" if sql else storage
-    goals.append(Goal(f"cold start within {target:g}x of hello-world ({kind})",
-                      f"{ratio:.2f}x", f"{target:g}x", ratio <= target, title))  # fmt: skip
-    if sql:
-        goals.append(Goal("cold start within 1.5x of hello-world (DynamoDB or data-function "
-                          "web function)", "-", "1.5x", None, title))  # fmt: skip
-        lines += [
-            "Not measured here: the DynamoDB or data-function web function (1.5x goal); "
-            f"`{command('coldstart')} --storage-url dynamodb://...` would.",
-            "",
-        ]
-    profile = dict(doc.get("import_profile", {}).get("cumulative_ms", []))
-    if ratio > target and profile:
-        top = sorted(profile.items(), key=lambda kv: -kv[1])[:4]
-        lines += [
-            f"Ratio **{ratio:.2f}x**: not met. `python -X importtime` of the first request: "
-            + ", ".join(f"`{n}` {num(v)} ms" for n, v in top)
-            + " (cumulative). SQLAlchemy alone uses most of the budget; the handler module "
-            "itself imports no Flask, SQLAlchemy, boto3, Alembic or recipe-scrapers (tested).",
-            "",
-        ]
+    profiles = doc.get("import_profiles", {})
+    missed = [r for r in doc["rows"] if r.get("met") is False]
+    if missed and profiles:
+        lines += ["", "Where a goal is missed, `python -X importtime` of the first request "
+                  "(cumulative ms, biggest first):", ""]  # fmt: skip
+        for r in missed:
+            profile = profiles.get(r["storage"], {})
+            pairs = profile.get("cumulative_ms", []) if isinstance(profile, dict) else profile
+            top = sorted(dict(pairs).items(), key=lambda kv: -kv[1])[:6]
+            if top:
+                lines.append(f"- {r['storage']}: " + ", ".join(f"`{n}` {num(v)}" for n, v in top))
+        lines.append("")
     return lines
 
 
