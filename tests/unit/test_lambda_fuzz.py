@@ -22,6 +22,7 @@ import functools
 import json
 import logging
 import random
+import re
 import string
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -262,6 +263,7 @@ def texts(*, surrogates: bool = False) -> st.SearchStrategy[str]:
 
 
 TOKEN = string.ascii_letters + string.digits + "-_"
+HEADER_TOKEN = re.compile(r"[!#$%&'*+\-.^`|~0-9A-Za-z]+")  # RFC 9110 5.1
 NAMES = [
     "Host", "Cookie", "Content-Type", "Content-Length", "X-Forwarded-For", "X-Forwarded-Proto",
     "X-Forwarded-Port", "Accept", "User-Agent", "X_Forwarded_Proto", "cookie", "content-type",
@@ -396,15 +398,15 @@ def check_front_door_event(case: tuple[Event, bytes, bytes]) -> None:
 
 
 def check_headers(event: Event, environ: Environ) -> None:
-    """Every header whose name has no "_" reaches the app, in PEP 3333 form."""
+    """Every header whose name is a token without "_" reaches the app, in PEP 3333 form."""
     if event.get("multiValueHeaders"):
         pairs = [(k, v) for k, values in event["multiValueHeaders"].items() for v in values]
     else:
         pairs = list((event.get("headers") or {}).items())
     for name, value in pairs:
         key = name.upper().replace("-", "_").encode().decode("latin-1")
-        if "_" in name or key == "CONTENT_LENGTH":  # dropped; the body's length
-            continue
+        if "_" in name or not HEADER_TOKEN.fullmatch(name) or key == "CONTENT_LENGTH":
+            continue  # dropped (not a token, or "_"); the body's length
         key = key if key == "CONTENT_TYPE" else f"HTTP_{key}"
         assert value.encode() in latin1(environ, key), (name, value, environ.get(key))
 
@@ -775,9 +777,6 @@ V2_PROTOCOL = ("requestContext", "http", "protocol")
             id="domainName",
         ),
         pytest.param(
-            events.http_v2_event(headers={"x-☕": "1"}), "HTTP_X_â\x98\x95", "1", id="name"
-        ),
-        pytest.param(
             events.alb_event(headers={"x-forwarded-proto": ["gopher"]}),
             "wsgi.url_scheme",
             "http",  # ALB's own default
@@ -794,6 +793,16 @@ V2_PROTOCOL = ("requestContext", "http", "protocol")
 def test_odd_values_reach_the_app_in_pep_3333_form(event: Event, key: str, value: str) -> None:
     app = serve(event)[1]
     assert (app.broken, app.environ[key]) == ([], value)
+
+
+@pytest.mark.parametrize("name", ["x-☕", "ß", "ÄÖ", "", "a b", "x:y"])
+def test_header_names_that_are_no_token_never_reach_the_app(name: str) -> None:
+    # As nginx, gunicorn and ALB's drop_invalid_header_fields: "ß" upper-cased is "SS", and
+    # werkzeug, spelling such a name back, looked it up under another key (a 500, found here).
+    app = serve(events.http_v2_event(headers={name: "1", "x-kept": "2"}))[1]
+    assert app.broken == []
+    assert app.environ["HTTP_X_KEPT"] == "2"
+    assert not [k for k, v in app.environ.items() if k.startswith("HTTP_") and v == "1"]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ Facts behind the code (the package docstring has the table):
 
 from __future__ import annotations
 
+import re
 import string
 import sys
 from base64 import b64decode
@@ -146,13 +147,16 @@ _KEYS = {
     "Content-Length": "CONTENT_LENGTH",
 }
 _DROP: Final = "-"
+# An HTTP header name is a token (RFC 9110 5.1): ASCII letters, digits and !#$%&'*+-.^`|~.
+_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^`|~0-9A-Za-z]+")
 
 
 def _key(name: str) -> str:
     # A name with "_" would share its environ key with the "-" spelling, letting a client
     # shadow a header the front door sets (X-Forwarded-Proto); ALB's
-    # drop_invalid_header_fields, nginx and gunicorn drop such names too.
-    if "_" in name:
+    # drop_invalid_header_fields, nginx and gunicorn drop such names too. So do names that
+    # are no token: "ß" upper-cases to "SS", and werkzeug could no longer find its value.
+    if "_" in name or not _TOKEN.fullmatch(name):
         key = _DROP
     else:
         key = native(name.upper().replace("-", "_"))
