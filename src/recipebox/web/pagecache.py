@@ -19,7 +19,11 @@ What keeps it correct:
   Lambda instances) show it within the TTL. That bound is the whole staleness contract.
 - When a page expires, one request renders it again while the others are served the expired
   copy (for at most STALE_LIMIT seconds), so a popular page never has every worker thread
-  rendering it at once.
+  rendering it at once; and while any expired page is being rendered again, other expired
+  pages are served as they were too (one refresh at a time per process), so pages cached
+  together and expiring together do not take every thread at once (under wrk at 100,000
+  recipes that stampede gave cached searches a p95 of 620 ms). Expiry times are spread by
+  +-10% for the same reason.
 - Bounded memory: least recently used pages go first beyond MAX_BYTES.
 
 Hand-written because the libraries for this (Flask-Caching) cache per view without knowing
@@ -29,6 +33,7 @@ who is signed in or which writes happened, which is exactly the part that must b
 from __future__ import annotations
 
 import functools
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -73,15 +78,15 @@ class PageCache:
         """A fresh page; or, while another request renders its successor, the expired one.
 
         When a page expires, the first request to ask gets None and renders it again (then
-        `put` or `abandon`); requests for it in the meantime get the expired copy, for at most
-        STALE_LIMIT seconds, instead of all rendering the same page at once.
+        `put` or `abandon`); while that or any other refresh is under way, requests for an
+        expired page get the expired copy, for at most STALE_LIMIT seconds past its expiry.
         """
         now = time.monotonic()
         with self._lock:
             page = self._pages.get(key)
             if page is not None and page.expires <= now:
-                if key in self._rendering and now < page.expires + STALE_LIMIT:
-                    self.hits += 1
+                if self._rendering and now < page.expires + STALE_LIMIT:
+                    self.hits += 1  # its own or another page's refresh is under way
                     return page
                 self._rendering.add(key)
                 page = None
@@ -105,7 +110,8 @@ class PageCache:
             self._rendering.discard(key)
             if key in self._pages:
                 self._drop(key)
-            self._pages[key] = Page(body, mimetype, time.monotonic() + self.ttl)
+            spread = self.ttl * random.uniform(0.9, 1.1)  # noqa: S311 - not security
+            self._pages[key] = Page(body, mimetype, time.monotonic() + spread)
             self._bytes += len(body)
             while self._bytes > self.max_bytes:
                 self._drop(next(iter(self._pages)))

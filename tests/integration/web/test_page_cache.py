@@ -174,3 +174,17 @@ def test_a_failed_render_lets_the_next_request_try(app: Flask, anon: Visitor) ->
     kept = len(cache_of(app))
     assert anon.get("/recipes/NOPE").status_code == 404
     assert len(cache_of(app)) == kept  # only 200s are kept
+
+
+def test_one_refresh_at_a_time_others_expired_pages_are_served_as_they_were() -> None:
+    cache = PageCache(ttl=0.05)
+    first, second = ("/?q=soup", "original"), ("/?q=stew", "original")
+    cache.put(first, b"soup", "text/html")
+    cache.put(second, b"stew", "text/html")
+    time.sleep(0.1)
+    assert cache.get(first) is None  # this request refreshes the soup page...
+    stale = cache.get(second)  # ...so the stew page, expired too, waits its turn
+    assert stale is not None
+    assert stale.body == b"stew"
+    cache.put(first, b"soup 2", "text/html")
+    assert cache.get(second) is None  # now the stew page is refreshed
