@@ -268,6 +268,9 @@ def main() -> None:
     print(f"goal ({goal}): {'met' if met else 'MISSED'}")
 
     RESULTS.mkdir(exist_ok=True)
+    sys.path.insert(0, str(Path(__file__).parent))
+    from machine import describe as describe_machine
+
     out = RESULTS / "adapter.json"
     out.write_text(
         json.dumps(
@@ -275,7 +278,8 @@ def main() -> None:
                 "rounds": args.rounds,
                 "calls_per_batch": args.calls,
                 "python": platform.python_version(),
-                "machine": platform.machine(),
+                "machine": describe_machine(),
+                "arch": platform.machine(),
                 "cpus": os.cpu_count(),
                 "load_average": os.getloadavg(),
                 "median_us": {

@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask.testing import FlaskClient
 
@@ -141,8 +142,12 @@ def main() -> int:
         for page, row in rows.items():
             print(f"| {storage} | {page} | {row['requests']:g} | {row['pages_per_s']} |")
     RESULTS.mkdir(exist_ok=True)
+    sys.path.insert(0, str(Path(__file__).parent))
+    from machine import describe
+
     out = RESULTS / "pages.json"
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    payload: dict[str, Any] = {"machine": describe(), **results}
+    out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     return 0
 

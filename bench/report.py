@@ -180,7 +180,7 @@ def web_section(doc: Doc | None, ref: Doc | None, goals: list[Goal]) -> list[str
     for g in doc.get("goals", []):
         value = f"{g['value']:.1%}" if g["limit"] < 1 else f"{num(g['value'])} ms"
         target = f"{g['limit']:.0%}" if g["limit"] < 1 else f"{g['limit']:g} ms"
-        name = g["name"] + (" (page under load)" if "p95" in g["name"] else "")
+        name = g["name"]
         goals.append(Goal(f"web: {name}", value, target, g["met"], title))
     return lines
 
