@@ -38,7 +38,6 @@ import json
 import os
 import platform
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -53,6 +52,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from local_services import moto_endpoint, prepare_demo_storage
 from machine import describe, summary
 from recipebox.aws.events import rest_event
 
@@ -96,43 +96,6 @@ KEYS = ("import_s", "first_s", "total_s", "cpu_s", "process_s")
 
 
 # --- storages ---------------------------------------------------------------------------------
-def prepare_storage(url: str) -> None:
-    """Migrate the storage and add the demo recipes (idempotent)."""
-    from recipebox.services.seeding import load_demo
-    from recipebox.store import open_store
-
-    store = open_store(url)
-    try:
-        store.upgrade()
-        load_demo(store)
-    finally:
-        store.close()
-
-
-@contextmanager
-def moto_endpoint() -> Iterator[str]:
-    """A moto server on 127.0.0.1 for the run."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("moto server did not start") from None
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 class _InvokeApi(BaseHTTPRequestHandler):
     """POST /2015-03-31/functions/NAME/invocations runs the data protocol on the server's store."""
 
@@ -276,7 +239,7 @@ def main() -> None:
         os.environ.update(LAMBDA_AWS)  # for preparing the table, and the data function
         sql_url = args.storage_url or f"sqlite:///{tmp}/coldstart.db"
         if not args.no_prepare:
-            prepare_storage(sql_url)
+            prepare_demo_storage(sql_url)
         urls: dict[str, str] = {}
         if "sql" in storages:
             urls["sql"] = sql_url
@@ -284,7 +247,7 @@ def main() -> None:
             endpoint = stack.enter_context(moto_endpoint())
             table = f"coldstart-{uuid.uuid4().hex[:8]}"
             urls["dynamodb"] = f"dynamodb://{table}?region=us-east-1&endpoint_url={endpoint}"
-            prepare_storage(urls["dynamodb"])
+            prepare_demo_storage(urls["dynamodb"])
         if "remote" in storages:
             urls["remote"] = stack.enter_context(data_function(sql_url))
         pycache = f"{tmp}/pycache"

@@ -47,6 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from local_services import prepare_demo_storage
 from machine import describe, summary
 from recipebox.aws.emulator.local import local_environment
 
@@ -68,19 +69,6 @@ print(server.url, flush=True)
 server.serve_forever()
 """
 START_TIMEOUT = 60.0
-
-
-def prepare_storage(url: str) -> None:
-    """Migrate the storage and add the demo recipes."""
-    from recipebox.services.seeding import load_demo
-    from recipebox.store import open_store
-
-    store = open_store(url)
-    try:
-        store.upgrade()
-        load_demo(store)
-    finally:
-        store.close()
 
 
 def child_env(storage_url: str, page_cache: float | None) -> dict[str, str]:
@@ -231,7 +219,7 @@ def main() -> None:
     body_bytes: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
         storage_url = f"sqlite:///{tmp}/frontdoors.db"
-        prepare_storage(storage_url)
+        prepare_demo_storage(storage_url)
         env = child_env(storage_url, args.page_cache)
         with fresh_functions(shapes, env, args):  # compile bytecode, warm the file cache
             pass

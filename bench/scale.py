@@ -25,21 +25,19 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from local_services import moto_endpoint
 from machine import describe, summary
 from recipebox.domain import records
 from recipebox.domain.lists import Selection
@@ -382,35 +380,6 @@ def write(
     return result
 
 
-@contextmanager
-def moto() -> Iterator[str]:
-    """A moto server on a free port, stopped (killed if it does not stop) on exit."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1"
-    )
-    cmd = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # a busy moto server can ignore SIGTERM for long
-            proc.kill()
-            proc.wait()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="recipes, comma-separated")
@@ -447,7 +416,7 @@ def main() -> int:
     dynamo_sizes = settings["dynamodb_sizes"]
     write(machine, settings, rows, dynamo)  # the SQL figures survive a moto failure
     if dynamo_sizes:
-        with moto() as endpoint:
+        with moto_endpoint() as endpoint:
             for n in dynamo_sizes:
                 try:
                     dynamo.append(measure_dynamodb(endpoint, n, args.users))

@@ -35,6 +35,8 @@ from typing import Any
 
 import requests
 
+from search import QUERIES  # the same realistic mix as the store-level benchmarks
+
 HERE = Path(__file__).parent
 RESULTS = HERE / "results"
 VENV_BIN = Path(sys.executable).parent
@@ -51,20 +53,6 @@ SETTINGS = [
     "--timeout",
     "30",
     "--no-control-socket",  # gunicorn 27's ~/.gunicorn/gunicorn.ctl, shared by every instance
-]
-SEARCHES = [
-    "chicken",
-    "garlic",
-    "tomato soup",
-    "lemon chicken",
-    "chickpea stew",
-    "smoky",
-    "vegan curry",
-    "saffron",
-    "roasted vegetables",
-    "chocolate",
-    "spicy beef noodles",
-    "mushroom risotto",
 ]
 SHOPPER = "bench-shopper"
 GOALS = {"ratio": 0.40, "search_p95_ms": 30.0, "list_p95_ms": 20.0}
@@ -124,7 +112,7 @@ def prepare(url: str, recipes: int, users: int) -> tuple[list[str], list[str]]:
         recipe_paths = [f"/recipes/{s.id}" for s in (newest + found)[:20]]
     finally:
         store.close()
-    search_paths = [f"/?q={quote_plus(q)}" for q in SEARCHES]
+    search_paths = [f"/?q={quote_plus(q)}" for q in QUERIES]
     return recipe_paths, search_paths
 
 
